@@ -26,7 +26,11 @@ pub struct BranchTarget {
 
 impl fmt::Display for BranchTarget {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        write!(f, "@{} height={} arity={}", self.pc, self.height, self.arity)
+        write!(
+            f,
+            "@{} height={} arity={}",
+            self.pc, self.height, self.arity
+        )
     }
 }
 
@@ -40,7 +44,13 @@ pub struct MemArg {
 
 impl fmt::Display for MemArg {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        write!(f, "mem={} offset={} align={}", self.memory, self.offset, 1u32 << self.align)
+        write!(
+            f,
+            "mem={} offset={} align={}",
+            self.memory,
+            self.offset,
+            1u32 << self.align
+        )
     }
 }
 
