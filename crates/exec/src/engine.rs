@@ -1,0 +1,98 @@
+//! [`Engine`]: shared configuration and the function-type registry.
+
+use std::collections::HashMap;
+use std::sync::{Arc, Mutex, PoisonError};
+
+use zwasm_decode::FuncType;
+
+use crate::config::{Config, Limits};
+use crate::{Error, Features};
+
+/// A compilation and execution environment shared by modules and stores.
+/// Cheap to clone: clones share one configuration and type registry.
+///
+/// ```
+/// use zwasm::{Config, Engine};
+/// let engine = Engine::new(&Config::new()).unwrap();
+/// let same = engine.clone();
+/// # let _ = (Engine::default(), same);
+/// ```
+#[derive(Clone)]
+pub struct Engine {
+    inner: Arc<EngineInner>,
+}
+
+struct EngineInner {
+    config: Config,
+    /// Function types are interned so that `call_indirect` compares two ids,
+    /// and types from different modules with equal signatures match.
+    types: Mutex<TypeRegistry>,
+}
+
+#[derive(Default)]
+struct TypeRegistry {
+    ids: HashMap<FuncType, u32>,
+}
+
+impl Engine {
+    /// An engine with `config`; fails if `config` enables a proposal zwasm
+    /// does not implement.
+    pub fn new(config: &Config) -> Result<Engine, Error> {
+        config.features.check_supported()?;
+        Ok(Engine {
+            inner: Arc::new(EngineInner {
+                config: config.clone(),
+                types: Mutex::new(TypeRegistry::default()),
+            }),
+        })
+    }
+
+    /// The configuration this engine was built with.
+    pub fn config(&self) -> &Config {
+        &self.inner.config
+    }
+
+    /// The proposals modules compiled by this engine may use.
+    pub fn features(&self) -> Features {
+        self.inner.config.features
+    }
+
+    /// Whether `self` and `other` are clones of the same engine.
+    pub fn same(&self, other: &Engine) -> bool {
+        Arc::ptr_eq(&self.inner, &other.inner)
+    }
+
+    pub(crate) fn limits(&self) -> Limits {
+        self.inner.config.limits
+    }
+
+    /// The engine-wide id of `ty`: equal types get equal ids.
+    pub(crate) fn intern_type(&self, ty: &FuncType) -> u32 {
+        let mut registry = self
+            .inner
+            .types
+            .lock()
+            .unwrap_or_else(PoisonError::into_inner);
+        let next = registry.ids.len() as u32;
+        *registry.ids.entry(ty.clone()).or_insert(next)
+    }
+}
+
+impl Default for Engine {
+    fn default() -> Self {
+        Engine {
+            inner: Arc::new(EngineInner {
+                config: Config::default(),
+                types: Mutex::new(TypeRegistry::default()),
+            }),
+        }
+    }
+}
+
+impl std::fmt::Debug for Engine {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Engine")
+            .field("config", &self.inner.config)
+            .finish_non_exhaustive()
+    }
+}

@@ -1,0 +1,284 @@
+//! [`Module`]: a validated module, translated to ir-stack code.
+
+use std::collections::HashMap;
+use std::path::Path;
+use std::sync::Arc;
+
+use zwasm_decode::{ExternKind, FuncType, GlobalType, ImportType, MemoryType, TableType};
+use zwasm_ir_stack::{Function, Translator};
+
+use crate::{Engine, Error};
+
+/// A compiled WebAssembly module: validated, with every function body
+/// translated to ir-stack code. Cheap to clone.
+///
+/// ```
+/// # fn main() -> Result<(), zwasm::Error> {
+/// use zwasm::{Engine, Module};
+/// let engine = Engine::default();
+/// let module = Module::new(&engine, r#"(module (func (export "f") (param i32) (result i32) local.get 0))"#)?;
+/// let export = module.exports().next().unwrap();
+/// assert_eq!(export.name(), "f");
+/// # Ok(())
+/// # }
+/// ```
+#[derive(Clone)]
+pub struct Module {
+    pub(crate) inner: Arc<ModuleInner>,
+}
+
+pub(crate) struct ModuleInner {
+    pub engine: Engine,
+    pub bytes: Vec<u8>,
+    pub description: zwasm_decode::Module,
+    /// Translated bodies of the defined functions (function index minus imports).
+    pub compiled: Vec<Function>,
+    /// Engine-wide id of every entry of `description.types`.
+    pub type_ids: Vec<u32>,
+    /// `description.types`, shareable with the functions of every instance.
+    pub func_types: Vec<Arc<FuncType>>,
+    export_index: HashMap<String, usize>,
+}
+
+impl Module {
+    /// Compiles a module from binary or text: input that does not start with
+    /// the `\0asm` magic is parsed as the text format.
+    pub fn new(engine: &Engine, bytes: impl AsRef<[u8]>) -> Result<Module, Error> {
+        let bytes = bytes.as_ref();
+        if bytes.starts_with(b"\0asm") {
+            return Module::from_binary(engine, bytes);
+        }
+        let binary = wat::parse_bytes(bytes).map_err(|error| Error::Wat(error.to_string()))?;
+        Module::from_binary(engine, &binary)
+    }
+
+    /// Compiles a module from its binary encoding.
+    pub fn from_binary(engine: &Engine, bytes: &[u8]) -> Result<Module, Error> {
+        let (description, compiled) = compile(engine, bytes)?;
+        let func_types: Vec<Arc<FuncType>> =
+            description.types.iter().cloned().map(Arc::new).collect();
+        let type_ids = description
+            .types
+            .iter()
+            .map(|ty| engine.intern_type(ty))
+            .collect();
+        let mut export_index = HashMap::with_capacity(description.exports.len());
+        for (at, export) in description.exports.iter().enumerate() {
+            export_index.entry(export.name.clone()).or_insert(at);
+        }
+        Ok(Module {
+            inner: Arc::new(ModuleInner {
+                engine: engine.clone(),
+                bytes: bytes.to_vec(),
+                description,
+                compiled,
+                type_ids,
+                func_types,
+                export_index,
+            }),
+        })
+    }
+
+    /// Reads and compiles a `.wasm` or `.wat` file.
+    pub fn from_file(engine: &Engine, path: impl AsRef<Path>) -> Result<Module, Error> {
+        let path = path.as_ref();
+        let bytes = std::fs::read(path).map_err(|error| {
+            Error::Host(format!("failed to read {}: {error}", path.display()).into())
+        })?;
+        Module::new(engine, bytes)
+    }
+
+    /// Checks that `bytes` is a valid binary module without keeping the result.
+    pub fn validate(engine: &Engine, bytes: &[u8]) -> Result<(), Error> {
+        compile(engine, bytes).map(drop)
+    }
+
+    /// The module's name from its `name` section, if any.
+    pub fn name(&self) -> Option<&str> {
+        self.inner.description.names.module.as_deref()
+    }
+
+    /// The module's imports, in declaration order.
+    pub fn imports(&self) -> impl Iterator<Item = ImportInfo> + '_ {
+        let description = &self.inner.description;
+        description.imports.iter().map(move |import| ImportInfo {
+            module: import.module.clone(),
+            name: import.name.clone(),
+            ty: match &import.ty {
+                ImportType::Func(ty) => ExternType::Func(
+                    description
+                        .types
+                        .get(*ty as usize)
+                        .cloned()
+                        .unwrap_or_default(),
+                ),
+                ImportType::Table(ty) => ExternType::Table(*ty),
+                ImportType::Memory(ty) => ExternType::Memory(*ty),
+                ImportType::Global(ty) => ExternType::Global(*ty),
+                // Tags are rejected by validation; report them as the empty function type.
+                ImportType::Tag(_) => ExternType::Func(FuncType::default()),
+            },
+        })
+    }
+
+    /// The module's exports, in declaration order.
+    pub fn exports(&self) -> impl Iterator<Item = ExportInfo> + '_ {
+        self.inner
+            .description
+            .exports
+            .iter()
+            .filter_map(move |export| {
+                Some(ExportInfo {
+                    name: export.name.clone(),
+                    ty: self.index_type(export.kind, export.index)?,
+                })
+            })
+    }
+
+    /// The decoded module description.
+    pub fn description(&self) -> &zwasm_decode::Module {
+        &self.inner.description
+    }
+
+    /// The module's binary encoding (the text format's output for `.wat` input).
+    pub fn bytes(&self) -> &[u8] {
+        &self.inner.bytes
+    }
+
+    /// The ir-stack translation of function `func_index` (an index into the
+    /// whole function index space), or `None` for imported or missing functions.
+    pub fn compiled_function(&self, func_index: u32) -> Option<&Function> {
+        let defined = func_index.checked_sub(self.inner.description.func_imports)?;
+        self.inner.compiled.get(defined as usize)
+    }
+
+    /// The engine this module was compiled for.
+    pub fn engine(&self) -> &Engine {
+        &self.inner.engine
+    }
+
+    /// The type of entity `index` in the index space of `kind`.
+    fn index_type(&self, kind: ExternKind, index: u32) -> Option<ExternType> {
+        let description = &self.inner.description;
+        Some(match kind {
+            ExternKind::Func => ExternType::Func(description.func_type(index)?.clone()),
+            ExternKind::Table => ExternType::Table(*description.tables.get(index as usize)?),
+            ExternKind::Memory => ExternType::Memory(*description.memories.get(index as usize)?),
+            ExternKind::Global => ExternType::Global(description.global_type(index)?),
+            ExternKind::Tag => return None,
+        })
+    }
+
+    pub(crate) fn export_position(&self, name: &str) -> Option<usize> {
+        self.inner.export_index.get(name).copied()
+    }
+}
+
+impl ModuleInner {
+    /// Number of imported functions: function index minus this is the defined index.
+    pub fn func_imports(&self) -> u32 {
+        self.description.func_imports
+    }
+}
+
+/// Validates the module and translates every body, reusing one translator.
+fn compile(engine: &Engine, bytes: &[u8]) -> Result<(zwasm_decode::Module, Vec<Function>), Error> {
+    let validated = zwasm_validate::validate_module(bytes, &engine.features())?;
+    let description = validated.module;
+    let mut translator = Translator::new();
+    let mut compiled = Vec::with_capacity(validated.functions.len());
+    for func in validated.functions {
+        let func_index = func.index;
+        compiled.push(translator.translate(bytes, &description, func_index, func)?);
+    }
+    Ok((description, compiled))
+}
+
+impl std::fmt::Debug for Module {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Module")
+            .field("name", &self.name())
+            .field("functions", &self.inner.description.functions.len())
+            .finish_non_exhaustive()
+    }
+}
+
+/// The type of an import or export.
+#[derive(Clone, Debug, PartialEq, Eq, Hash)]
+pub enum ExternType {
+    /// A function with this signature.
+    Func(FuncType),
+    /// A table of this type.
+    Table(TableType),
+    /// A linear memory of this type.
+    Memory(MemoryType),
+    /// A global of this type.
+    Global(GlobalType),
+}
+
+impl ExternType {
+    /// Which kind of entity this is.
+    pub fn kind(&self) -> ExternKind {
+        match self {
+            ExternType::Func(_) => ExternKind::Func,
+            ExternType::Table(_) => ExternKind::Table,
+            ExternType::Memory(_) => ExternKind::Memory,
+            ExternType::Global(_) => ExternKind::Global,
+        }
+    }
+}
+
+impl std::fmt::Display for ExternType {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            ExternType::Func(ty) => write!(f, "func {ty}"),
+            ExternType::Table(ty) => write!(f, "table {ty}"),
+            ExternType::Memory(ty) => write!(f, "memory {ty}"),
+            ExternType::Global(ty) => write!(f, "global {ty}"),
+        }
+    }
+}
+
+/// One import of a [`Module`].
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct ImportInfo {
+    module: String,
+    name: String,
+    ty: ExternType,
+}
+
+impl ImportInfo {
+    /// The module name the import is looked up in.
+    pub fn module(&self) -> &str {
+        &self.module
+    }
+
+    /// The field name of the import.
+    pub fn name(&self) -> &str {
+        &self.name
+    }
+
+    /// The type the module expects.
+    pub fn ty(&self) -> ExternType {
+        self.ty.clone()
+    }
+}
+
+/// One export of a [`Module`].
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct ExportInfo {
+    name: String,
+    ty: ExternType,
+}
+
+impl ExportInfo {
+    /// The export's name.
+    pub fn name(&self) -> &str {
+        &self.name
+    }
+
+    /// The exported entity's type.
+    pub fn ty(&self) -> ExternType {
+        self.ty.clone()
+    }
+}
