@@ -1,0 +1,5 @@
+(module (func (export "one") (result i32) (i32.const 1)))
+(assert_return (invoke "one") (i32.const 1))
+(assert_return (invoke "one") (i32.const 2))
+(module (func (export "v") (result v128) (v128.const i64x2 0 0)))
+(assert_return (invoke "v") (v128.const i64x2 0 0))

