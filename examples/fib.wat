@@ -1,6 +1,6 @@
 ;; Iterative Fibonacci: fib(0) = 0, fib(1) = 1, fib(n) = fib(n-1) + fib(n-2).
 ;;
-;;   cargo run --release -p zwasm-cli -- run examples/fib.wat --invoke fib 30
+;;   cargo run --release -p zwasm-cli -- run --invoke fib examples/fib.wat 30
 ;;   832040
 (module
   (func $fib (export "fib") (param $n i64) (result i64)

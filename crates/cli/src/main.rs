@@ -1,10 +1,12 @@
 //! `zwasm`: run, validate, inspect and debug WebAssembly modules.
 //!
 //! Exit codes: 0 success, 1 error (bad file, invalid module, link error,
-//! failing spec script), 2 usage error, 134 wasm trap.
+//! failing spec script), 2 usage error, 134 wasm trap; a WASI program's
+//! `proc_exit` status is passed through.
 
 mod dump;
 mod failure;
+mod features;
 mod input;
 mod inspect;
 mod run;
@@ -12,12 +14,14 @@ mod validate;
 mod values;
 mod wast;
 
+use std::ffi::OsString;
 use std::path::PathBuf;
 use std::process::ExitCode;
 
 use clap::{Args, Parser, Subcommand, ValueEnum};
 
 use crate::failure::CliFailure;
+use crate::features::FeatureArgs;
 
 #[derive(Debug, Parser)]
 #[command(name = "zwasm", version, about = "A WebAssembly runtime")]
@@ -28,7 +32,9 @@ struct Cli {
 
 #[derive(Debug, Subcommand)]
 enum Command {
-    /// Instantiate a module and run `_start`, or call one export with --invoke.
+    /// Instantiate a module with WASI and run `_start`, or call one export
+    /// with --invoke.
+    #[command(override_usage = "zwasm run [OPTIONS] <FILE> [ARGS]...")]
     Run(RunArgs),
     /// Check that a module is valid; report the first error.
     Validate(ValidateArgs),
@@ -41,17 +47,33 @@ enum Command {
 }
 
 #[derive(Debug, Args)]
-struct RunArgs {
-    /// Call this exported function instead of `_start`; results are printed
-    /// one per line.
+pub(crate) struct RunArgs {
+    /// Call this exported function instead of `_start`; ARGS are its
+    /// arguments (i32/i64: decimal or 0x hex; f32/f64: decimal, nan, inf,
+    /// -inf) and its results are printed one per line.
     #[arg(long, value_name = "NAME")]
     invoke: Option<String>,
-    /// The module: a .wasm binary or .wat text.
-    file: PathBuf,
-    /// Arguments for the invoked function (i32/i64: decimal or 0x hex;
-    /// f32/f64: decimal, nan, inf, -inf).
-    #[arg(trailing_var_arg = true, allow_hyphen_values = true)]
-    args: Vec<String>,
+    /// Grant the guest a host directory, under the name GUEST (default: the
+    /// host path as written). May be repeated.
+    #[arg(long = "dir", value_name = "HOST[::GUEST]")]
+    dirs: Vec<String>,
+    /// Set a guest environment variable; a bare NAME copies the host's
+    /// value. May be repeated.
+    #[arg(long = "env", value_name = "NAME[=VALUE]")]
+    envs: Vec<String>,
+    /// Pass the host's whole environment to the guest (under any --env).
+    #[arg(long)]
+    inherit_env: bool,
+    /// Listen on a TCP address and hand the socket to the guest (fd 3 on,
+    /// before the --dir directories). May be repeated.
+    #[arg(long = "tcplisten", value_name = "ADDR:PORT")]
+    tcplisten: Vec<String>,
+    #[command(flatten)]
+    features: FeatureArgs,
+    /// The module (a .wasm binary or .wat text), then the guest's arguments.
+    /// Options go before FILE: everything after it is passed to the guest.
+    #[arg(value_name = "FILE", required = true, trailing_var_arg = true)]
+    module_and_args: Vec<OsString>,
 }
 
 #[derive(Debug, Args)]
@@ -61,6 +83,8 @@ struct ValidateArgs {
     /// Print `ok` when the module is valid.
     #[arg(long, short)]
     verbose: bool,
+    #[command(flatten)]
+    features: FeatureArgs,
 }
 
 #[derive(Debug, Args)]
@@ -80,6 +104,8 @@ struct WastArgs {
     /// List every failure and unsupported directive with its line.
     #[arg(long, short)]
     verbose: bool,
+    #[command(flatten)]
+    features: FeatureArgs,
 }
 
 #[derive(Debug, Args)]
@@ -129,10 +155,14 @@ fn main() -> ExitCode {
 
 fn execute(cli: Cli) -> Result<ExitCode, CliFailure> {
     match cli.command {
-        Command::Run(args) => run::run(&args.file, args.invoke.as_deref(), &args.args),
-        Command::Validate(args) => validate::validate(&args.file, args.verbose),
+        Command::Run(args) => run::run(args),
+        Command::Validate(args) => {
+            validate::validate(&args.file, args.verbose, &args.features.features())
+        }
         Command::Inspect(args) => inspect::inspect(&args.file, args.json),
-        Command::Wast(args) => wast::run_scripts(&args.files, args.verbose),
+        Command::Wast(args) => {
+            wast::run_scripts(&args.files, args.verbose, args.features.features())
+        }
         Command::Dump(args) => match args.stage {
             Stage::Stack => dump::dump_stack(&args.file, args.func.as_deref()),
         },

@@ -1,54 +1,70 @@
-//! `zwasm run`: instantiate a module and run `_start` or one export.
+//! `zwasm run`: instantiate a module with WASI preview 1 and run `_start`
+//! or one export.
 
-use std::path::Path;
+use std::ffi::OsString;
+use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 
 use anyhow::{Context, anyhow};
-use zwasm::{Engine, ExternType, FuncType, Linker, Module, Store, Val, ValType};
+use zwasm::{Config, Engine, ExternType, FuncType, Linker, Module, Store, Val, ValType};
+use zwasm_wasi::{I32Exit, WasiCtx, WasiCtxBuilder, WasiError};
 
+use crate::RunArgs;
 use crate::failure::CliFailure;
 use crate::input::read_module_binary;
 use crate::values::{format_val, parse_arg};
 
-/// Per-store state of the host functions a run provides. Empty until WASI
-/// arrives: its context (arguments, environment, preopens) will live here.
-#[derive(Debug, Default)]
-pub(crate) struct HostState {}
-
-/// The linker every `zwasm run` instantiates through. This is the one place
-/// that decides which host modules a program can import (WASI goes here).
-pub(crate) fn build_linker(engine: &Engine) -> anyhow::Result<Linker<HostState>> {
-    Ok(Linker::new(engine))
+/// Per-store state of the host functions a run provides.
+#[derive(Debug)]
+pub(crate) struct HostState {
+    wasi: WasiCtx,
 }
 
-pub(crate) fn run(
-    file: &Path,
-    invoke: Option<&str>,
-    args: &[String],
-) -> Result<ExitCode, CliFailure> {
-    let bytes = read_module_binary(file)?;
-    let engine = Engine::default();
+/// The linker every `zwasm run` instantiates through. This is the one place
+/// that decides which host modules a program can import. Modules that import
+/// none of them run just the same.
+pub(crate) fn build_linker(engine: &Engine) -> anyhow::Result<Linker<HostState>> {
+    let mut linker = Linker::new(engine);
+    zwasm_wasi::add_to_linker(&mut linker, |state: &mut HostState| &mut state.wasi)
+        .map_err(|err| anyhow!("{err}"))
+        .context("cannot register the WASI functions")?;
+    Ok(linker)
+}
+
+pub(crate) fn run(args: RunArgs) -> Result<ExitCode, CliFailure> {
+    let (module_arg, guest_args) = split_module_and_args(&args.module_and_args)?;
+    let file = PathBuf::from(module_arg);
+    // Configuration mistakes are reported before any work is done.
+    let wasi = wasi_builder(&args, module_arg, &guest_args)?;
+
+    let bytes = read_module_binary(&file)?;
+    let mut config = Config::new();
+    config.features(args.features.features());
+    let engine = Engine::new(&config).map_err(|err| anyhow!("{err}"))?;
     let module = Module::from_binary(&engine, &bytes)
         .map_err(|err| anyhow!("{err}"))
         .with_context(|| format!("failed to load module `{}`", file.display()))?;
 
     // Check the arguments before instantiating, so that a usage error does
     // not run the start function first.
-    let call = match invoke {
+    let call = match args.invoke.as_deref() {
         Some(name) => {
             let ty = exported_func_type(&module, name)?;
-            let params = parse_params(name, &ty, args)?;
+            let params = parse_params(name, &ty, &guest_args)?;
             Some((name, ty, params))
         }
         None => None,
     };
 
+    let wasi = wasi.build().map_err(wasi_failure)?;
     let context = format!("failed to run main module `{}`", file.display());
-    let mut store = Store::new(&engine, HostState::default());
+    let mut store = Store::new(&engine, HostState { wasi });
     let linker = build_linker(&engine)?;
-    let instance = linker
-        .instantiate(&mut store, &module)
-        .map_err(|err| runtime_failure(err, &context))?;
+    // A start function may already call `proc_exit`.
+    let instance = match linker.instantiate(&mut store, &module) {
+        Ok(instance) => instance,
+        Err(err) => return finish(err, &context),
+    };
 
     match call {
         Some((name, ty, params)) => {
@@ -61,21 +77,102 @@ pub(crate) fn run(
                     anyhow!("`{name}` returns a {result}, which zwasm cannot print yet")
                 })?);
             }
-            func.call(&mut store, &params, &mut results)
-                .map_err(|err| runtime_failure(err, &context))?;
+            if let Err(err) = func.call(&mut store, &params, &mut results) {
+                return finish(err, &context);
+            }
             for result in &results {
                 println!("{}", format_val(result));
             }
         }
         None => {
-            if let Some(start) = instance.get_func(&mut store, "_start") {
-                start
-                    .call(&mut store, &[], &mut [])
-                    .map_err(|err| runtime_failure(err, &context))?;
+            if let Some(start) = instance.get_func(&mut store, "_start")
+                && let Err(err) = start.call(&mut store, &[], &mut [])
+            {
+                return finish(err, &context);
             }
         }
     }
     Ok(ExitCode::SUCCESS)
+}
+
+/// The module path and the guest's arguments, which must be UTF-8 to reach
+/// WASI's `argv` (wasmtime refuses other arguments the same way).
+fn split_module_and_args(
+    module_and_args: &[OsString],
+) -> Result<(&OsString, Vec<String>), CliFailure> {
+    let Some((module, rest)) = module_and_args.split_first() else {
+        return Err(CliFailure::Usage("no module file given".to_owned()));
+    };
+    let args = rest
+        .iter()
+        .map(|arg| {
+            arg.to_str()
+                .map(str::to_owned)
+                .ok_or_else(|| CliFailure::Usage(format!("argument {arg:?} is not valid UTF-8")))
+        })
+        .collect::<Result<_, _>>()?;
+    Ok((module, args))
+}
+
+/// The guest's WASI view: the process's stdio, `argv[0]` the module's file
+/// name without its directories (as wasmtime, which avoids leaking host
+/// paths), then ARGS, and only the environment, directories and sockets
+/// granted on the command line. Listening sockets are bound here.
+fn wasi_builder(
+    args: &RunArgs,
+    module_arg: &OsString,
+    guest_args: &[String],
+) -> Result<WasiCtxBuilder, CliFailure> {
+    let argv0 = Path::new(module_arg)
+        .components()
+        .next_back()
+        .map(|last| last.as_os_str().to_string_lossy().into_owned())
+        .unwrap_or_default();
+    let mut builder = WasiCtxBuilder::new()
+        .inherit_stdio()
+        .arg(argv0)
+        .args(guest_args.iter().cloned());
+    for spec in &args.dirs {
+        builder = builder.dir_spec(spec).map_err(|_| {
+            CliFailure::Usage(format!("invalid --dir `{spec}`: expected HOST[::GUEST]"))
+        })?;
+    }
+    for spec in &args.envs {
+        builder = builder.env_spec(spec).map_err(|_| {
+            CliFailure::Usage(format!("invalid --env `{spec}`: expected NAME[=VALUE]"))
+        })?;
+    }
+    if args.inherit_env {
+        builder = builder.inherit_env();
+    }
+    for address in &args.tcplisten {
+        let listener = std::net::TcpListener::bind(address)
+            .with_context(|| format!("cannot listen on `{address}`"))?;
+        builder = builder.tcp_listener(listener);
+    }
+    Ok(builder)
+}
+
+/// A malformed option value is a usage error; a directory that cannot be
+/// opened is an ordinary error, as in wasmtime.
+fn wasi_failure(error: WasiError) -> CliFailure {
+    match error {
+        WasiError::InvalidSpec(_) | WasiError::InvalidString(_) => {
+            CliFailure::Usage(error.to_string())
+        }
+        other => CliFailure::Error(anyhow!("{other}")),
+    }
+}
+
+/// How a run that ended with an error exits: `proc_exit`'s status as the
+/// process's, traps with 134, anything else (including a reserved exit
+/// status of 126 or more) with 1.
+fn finish(error: zwasm::Error, context: &str) -> Result<ExitCode, CliFailure> {
+    if let Some(exit) = error.downcast_ref::<I32Exit>() {
+        // `proc_exit` refuses statuses outside 0..126, so this fits.
+        return Ok(ExitCode::from(u8::try_from(exit.0).unwrap_or(1)));
+    }
+    Err(runtime_failure(error, context))
 }
 
 fn exported_func_type(module: &Module, name: &str) -> Result<FuncType, CliFailure> {

@@ -9,9 +9,13 @@ use zwasm_validate::{Features, validate_all};
 use crate::failure::CliFailure;
 use crate::input::read_module_binary;
 
-pub(crate) fn validate(file: &Path, verbose: bool) -> Result<ExitCode, CliFailure> {
+pub(crate) fn validate(
+    file: &Path,
+    verbose: bool,
+    features: &Features,
+) -> Result<ExitCode, CliFailure> {
     let bytes = read_module_binary(file)?;
-    match validate_all(&bytes, &Features::default()) {
+    match validate_all(&bytes, features) {
         Ok(_) => {
             if verbose {
                 println!("ok");

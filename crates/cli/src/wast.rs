@@ -7,8 +7,15 @@ use zwasm_wast::{FileReport, RunOptions, WastRunner};
 
 use crate::failure::CliFailure;
 
-pub(crate) fn run_scripts(files: &[PathBuf], verbose: bool) -> Result<ExitCode, CliFailure> {
-    let runner = WastRunner::new(RunOptions::default());
+pub(crate) fn run_scripts(
+    files: &[PathBuf],
+    verbose: bool,
+    features: zwasm::Features,
+) -> Result<ExitCode, CliFailure> {
+    let runner = WastRunner::new(RunOptions {
+        features,
+        ..RunOptions::default()
+    });
     let mut all_passed = true;
     for file in files {
         match runner.run_file(file) {

@@ -67,6 +67,13 @@ impl ValidateError {
     ) -> Self {
         let offset = usize::try_from(error.offset()).unwrap_or(usize::MAX);
         let message = error.message();
+        if let Some(malformed) = reused_flag_bits(error.missing_wasm_feature(), message) {
+            return ValidateError::Invalid {
+                func,
+                offset,
+                message: format!("{malformed} ({message})"),
+            };
+        }
         let unsupported = match error.missing_wasm_feature() {
             Some(missing) => match feature_name(missing) {
                 (name, false) => Some(name),
@@ -92,6 +99,27 @@ impl ValidateError {
                 message: message.to_string(),
             },
         }
+    }
+}
+
+/// wasmparser reads a global's mutability byte 0x02 and a table's limits flag
+/// 0x02 as "shared" (the shared-everything-threads proposal) and reports a
+/// missing feature. Every Wasm version zwasm targets defines those bytes as
+/// malformed, so the module is malformed rather than using a proposal zwasm
+/// lacks; the spec's binary tests expect exactly that.
+fn reused_flag_bits(
+    missing: Option<wasmparser::WasmFeatures>,
+    message: &str,
+) -> Option<&'static str> {
+    if missing != Some(wasmparser::WasmFeatures::SHARED_EVERYTHING_THREADS) {
+        return None;
+    }
+    if message.starts_with("shared globals") {
+        Some("malformed mutability")
+    } else if message.starts_with("shared tables") {
+        Some("malformed limits flags")
+    } else {
+        None
     }
 }
 

@@ -189,6 +189,27 @@ fn other_proposals_are_unsupported() {
 }
 
 #[test]
+fn shared_flag_bytes_are_malformed_not_unsupported() {
+    const HEADER: &[u8] = b"\0asm\x01\0\0\0";
+    // Global section: one i32 global, mutability byte 0x02, `i32.const 0`.
+    let global = [HEADER, &[0x06, 0x06, 0x01, 0x7f, 0x02, 0x41, 0x00, 0x0b]].concat();
+    // Table section: one funcref table, limits flag 0x02, min 0.
+    let table = [HEADER, &[0x04, 0x04, 0x01, 0x70, 0x02, 0x00]].concat();
+    for (bytes, expected) in [
+        (global, "malformed mutability"),
+        (table, "malformed limits flags"),
+    ] {
+        for features in [Features::default(), Features::wasm2()] {
+            let error = validate_all(&bytes, &features).unwrap_err();
+            assert!(
+                matches!(&error, ValidateError::Invalid { message, .. } if message.starts_with(expected)),
+                "{error:?}"
+            );
+        }
+    }
+}
+
+#[test]
 fn requesting_an_unsupported_feature_fails() {
     let features = Features {
         simd: true,
