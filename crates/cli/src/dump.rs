@@ -5,7 +5,6 @@ use std::process::ExitCode;
 
 use anyhow::anyhow;
 use zwasm_decode::{ExternKind, Module};
-use zwasm_ir_stack::Function;
 use zwasm_validate::Features;
 
 use crate::failure::CliFailure;
@@ -16,22 +15,95 @@ use crate::input::read_module_binary;
 pub(crate) fn dump_stack(file: &Path, func: Option<&str>) -> Result<ExitCode, CliFailure> {
     let bytes = read_module_binary(file)?;
     let (module, functions) = zwasm_ir_stack::compile(&bytes, &Features::default())
-        .map_err(|err| anyhow!("invalid module `{}`: {err}", file.display()))?;
-    match func {
-        None => print!("{}", zwasm_ir_stack::display_module(&module, &functions)),
-        Some(selector) => {
-            let function = select_function(&module, &functions, selector)?;
-            print!("{}", function.display(&module));
-        }
+        .map_err(|err| invalid_module(file, err))?;
+    let functions = select_functions(&module, functions, func, |f| f.func_index)?;
+    print!("{}", zwasm_ir_stack::display_module(&module, &functions));
+    Ok(ExitCode::SUCCESS)
+}
+
+/// Prints the SSA register IR, after the default passes unless `no_opt`.
+pub(crate) fn dump_reg(
+    file: &Path,
+    func: Option<&str>,
+    no_opt: bool,
+) -> Result<ExitCode, CliFailure> {
+    let (module, functions) = compile_reg(file, func, no_opt)?;
+    print!("{}", zwasm_ir_reg::display_module(&module, &functions));
+    Ok(ExitCode::SUCCESS)
+}
+
+/// Prints the register IR with regalloc2's allocation for AArch64: physical
+/// registers per operand and the moves, spills and reloads it inserted.
+/// `timings` adds regalloc2's time per function on stderr.
+pub(crate) fn dump_alloc(
+    file: &Path,
+    func: Option<&str>,
+    algorithm: &str,
+    timings: bool,
+) -> Result<ExitCode, CliFailure> {
+    let algorithm: zwasm_regalloc::Algorithm = algorithm
+        .parse()
+        .map_err(|err: String| CliFailure::Usage(format!("--regalloc: {err}")))?;
+    let (module, functions) = compile_reg(file, func, false)?;
+    let target = zwasm_regalloc::TargetDesc::aarch64();
+    let allocations = zwasm_regalloc::Allocator::new()
+        .allocate_all(&functions, &module, &target, algorithm)
+        .map_err(|err| anyhow!("register allocation failed: {err}"))?;
+    print!(
+        "{}",
+        zwasm_regalloc::display_module(&module, &functions, &allocations)
+    );
+    if timings {
+        eprint!("{}", zwasm_regalloc::display_stats(&module, &allocations));
     }
     Ok(ExitCode::SUCCESS)
 }
 
-fn select_function<'f>(
+fn compile_reg(
+    file: &Path,
+    func: Option<&str>,
+    no_opt: bool,
+) -> Result<(Module, Vec<zwasm_ir_reg::RegFunction>), CliFailure> {
+    let bytes = read_module_binary(file)?;
+    let (module, functions) = zwasm_ir_reg::compile_module(&bytes, &Features::default())
+        .map_err(|err| invalid_module(file, err))?;
+    let mut functions = select_functions(&module, functions, func, |f| f.func_index())?;
+    if !no_opt {
+        for function in &mut functions {
+            zwasm_ir_reg::passes::run_default(function);
+        }
+    }
+    Ok((module, functions))
+}
+
+fn invalid_module(file: &Path, err: impl std::fmt::Display) -> CliFailure {
+    CliFailure::Error(anyhow!("invalid module `{}`: {err}", file.display()))
+}
+
+/// All functions, or just the one `selector` names.
+fn select_functions<F>(
     module: &Module,
-    functions: &'f [Function],
-    selector: &str,
-) -> anyhow::Result<&'f Function> {
+    mut functions: Vec<F>,
+    selector: Option<&str>,
+    func_index: impl Fn(&F) -> u32,
+) -> anyhow::Result<Vec<F>> {
+    let Some(selector) = selector else {
+        return Ok(functions);
+    };
+    let index = select_function_index(module, selector)?;
+    let at = functions
+        .iter()
+        .position(|function| func_index(function) == index)
+        .ok_or_else(|| {
+            anyhow!(
+                "no function {index}: the module has {} functions",
+                module.functions.len()
+            )
+        })?;
+    Ok(vec![functions.swap_remove(at)])
+}
+
+fn select_function_index(module: &Module, selector: &str) -> anyhow::Result<u32> {
     let index = match selector.parse::<u32>() {
         Ok(index) => index,
         Err(_) => find_by_name(module, selector)
@@ -40,15 +112,7 @@ fn select_function<'f>(
     if index < module.func_imports && (index as usize) < module.functions.len() {
         return Err(anyhow!("function {index} is imported; it has no code"));
     }
-    functions
-        .iter()
-        .find(|function| function.func_index == index)
-        .ok_or_else(|| {
-            anyhow!(
-                "no function {index}: the module has {} functions",
-                module.functions.len()
-            )
-        })
+    Ok(index)
 }
 
 fn find_by_name(module: &Module, name: &str) -> Option<u32> {

@@ -118,12 +118,25 @@ struct DumpArgs {
     /// Only this function: its index, or its name (name section or export).
     #[arg(long, value_name = "INDEX|NAME")]
     func: Option<String>,
+    /// `reg`, `alloc`: print the register IR as built, before the default passes.
+    #[arg(long)]
+    no_opt: bool,
+    /// `alloc`: regalloc2's algorithm, `ion` or `fastalloc`.
+    #[arg(long, default_value = "ion", value_name = "ALGORITHM")]
+    regalloc: String,
+    /// `alloc`: also print regalloc2's time per function (on stderr).
+    #[arg(long)]
+    timings: bool,
 }
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq, ValueEnum)]
 enum Stage {
-    /// The validated stack IR the interpreter runs.
+    /// The validated stack IR the reference interpreter runs.
     Stack,
+    /// The SSA register IR (after the default passes unless --no-opt).
+    Reg,
+    /// The register IR with regalloc2's AArch64 allocation.
+    Alloc,
 }
 
 /// Deep wasm recursion (and deeply nested modules) must hit zwasm's own
@@ -165,6 +178,13 @@ fn execute(cli: Cli) -> Result<ExitCode, CliFailure> {
         }
         Command::Dump(args) => match args.stage {
             Stage::Stack => dump::dump_stack(&args.file, args.func.as_deref()),
+            Stage::Reg => dump::dump_reg(&args.file, args.func.as_deref(), args.no_opt),
+            Stage::Alloc => dump::dump_alloc(
+                &args.file,
+                args.func.as_deref(),
+                &args.regalloc,
+                args.timings,
+            ),
         },
     }
 }

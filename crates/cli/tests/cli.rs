@@ -278,6 +278,29 @@ fn dump_prints_stack_ir() {
 }
 
 #[test]
+fn dump_prints_register_ir_and_allocation() {
+    let file = data("trap.wat");
+    let reg = zwasm(&["dump", "--stage", "reg", &file, "--func", "divide"]);
+    assert_eq!(code(&reg), 0, "{}", stderr(&reg));
+    let text = stdout(&reg);
+    assert!(text.contains("func[0]") && !text.contains("func[1]"), "{text}");
+    assert!(text.contains("block0("), "{text}");
+    assert!(text.contains("i32.div_s"), "{text}");
+
+    let alloc = zwasm(&["dump", "--stage", "alloc", &file, "--func", "divide"]);
+    assert_eq!(code(&alloc), 0, "{}", stderr(&alloc));
+    let text = stdout(&alloc);
+    assert!(text.contains("spill slots"), "{text}");
+    assert!(text.contains(":x"), "physical registers are shown: {text}");
+
+    let fast = zwasm(&["dump", "--stage", "alloc", &file, "--regalloc", "fastalloc"]);
+    assert_eq!(code(&fast), 0, "{}", stderr(&fast));
+    assert!(stdout(&fast).contains("fastalloc"), "{}", stdout(&fast));
+    let bad = zwasm(&["dump", "--stage", "alloc", &file, "--regalloc", "linear"]);
+    assert_eq!(code(&bad), 2);
+}
+
+#[test]
 fn feature_flags_select_what_validates() {
     let file = data("two_memories.wat");
     // Multi-memory is on by default, off in Wasm 2.0 and with -W.
