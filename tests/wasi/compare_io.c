@@ -1,9 +1,9 @@
 /* For compare.py: the descriptor I/O of fdio.c and the clock, random and
  * poll_oneoff checks of clocks.c, minus every call where zwasm differs from
- * wasmtime on purpose or where wasmtime traps (several iovecs per call,
- * out-of-range enum values, bad pointers, the CPU-time clocks,
- * fd_allocate). fdio and clocks part from wasmtime early on those calls, so
- * without this program most of their checks would go uncompared.
+ * wasmtime on purpose (several iovecs per call, the CPU-time clocks,
+ * fd_allocate). fdio parts from wasmtime early on those calls, so without
+ * this program most of its checks would go uncompared. (Calls that end the
+ * run, in both, are probed one at a time by guest_errors.c.)
  * Needs one preopened, writable directory. */
 #include "common.h"
 

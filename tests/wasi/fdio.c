@@ -81,7 +81,6 @@ int main(void) {
     show_read("read rest", fd, 10);
     show_read("read at eof", fd, 10);
     SHOW("seek before start", __wasi_fd_seek(fd, -100, __WASI_WHENCE_CUR, &pos));
-    SHOW("seek bad whence", __wasi_fd_seek(fd, 0, 7, &pos));
     SHOW("seek past end", __wasi_fd_seek(fd, 20, __WASI_WHENCE_SET, &pos));
     MUST(__wasi_fd_write(fd, iovs, 1, &n));
     show_size("size after write past end", fd);
@@ -106,7 +105,6 @@ int main(void) {
     show_read("read start", fd, 12);
 
     SHOW("advise sequential", __wasi_fd_advise(fd, 0, 100, __WASI_ADVICE_SEQUENTIAL));
-    SHOW("advise bad", __wasi_fd_advise(fd, 0, 100, 9));
     SHOW("allocate 0..4096", __wasi_fd_allocate(fd, 0, 4096));
     show_size("size after allocate", fd);
     SHOW("set_size 5", __wasi_fd_filestat_set_size(fd, 5));
@@ -164,12 +162,6 @@ int main(void) {
     SHOW("set_rights stdout", __wasi_fd_fdstat_set_rights(1, 0, 0));
     SHOW("write closed fd", __wasi_fd_write(42, &wiov, 1, &n));
     SHOW("fdstat closed fd", __wasi_fd_fdstat_get(42, &fs));
-
-    /* bad guest pointers */
-    SHOW("write iovec out of bounds", __wasi_fd_write(1, (const __wasi_ciovec_t *)0xfffffff8u, 1, &n));
-    __wasi_ciovec_t huge = {(const uint8_t *)0x10, 0xfffffff0u};
-    SHOW("write buffer out of bounds", __wasi_fd_write(1, &huge, 1, &n));
-    SHOW("fdstat result out of bounds", __wasi_fd_fdstat_get(1, (__wasi_fdstat_t *)0xfffffff0u));
 
     /* fd_write to stdout and stderr */
     __wasi_ciovec_t msg[2] = {{(const uint8_t *)"to ", 3}, {(const uint8_t *)"stderr\n", 7}};

@@ -102,7 +102,6 @@ environ[1]=A=1=2
 getenv(HOME)=/home/guest
 getenv(PATH)=(unset)
 libc environ entries=2
-args_get(bad pointer): FAULT
 "
     );
 }
@@ -194,6 +193,32 @@ fn a_trapping_program_exits_134() {
     let message = stderr(&output);
     assert!(message.contains("failed to run main module"), "{message}");
     assert!(message.contains("unreachable"), "{message}");
+}
+
+#[test]
+fn a_call_no_errno_answers_exits_1_as_in_wasmtime() {
+    // wasmtime ends such a call with an error that is not a trap, so
+    // `wasmtime run` exits with 1, not 134; zwasm does the same.
+    for (probe, cause) in [
+        (
+            "whence",
+            "In func wasi_snapshot_preview1::fd_seek at convert Whence: Invalid enum value Whence",
+        ),
+        (
+            "iovec",
+            "Pointer out of bounds: Region { start: 4294967288, len: 4 }",
+        ),
+    ] {
+        let output = zwasm(&["run", &program("guest_errors"), probe]);
+        assert_eq!(code(&output), 1, "{probe}: {}", stderr(&output));
+        assert_eq!(stdout(&output), format!("probe {probe}\n"));
+        let message = stderr(&output);
+        assert!(
+            message.starts_with("Error: failed to run main module"),
+            "{message}"
+        );
+        assert!(message.contains(&format!("\n    {cause}\n")), "{message}");
+    }
 }
 
 #[test]

@@ -63,14 +63,38 @@
 //! Linux can do what the specification asks:
 //! - the process and thread CPU-time clocks work (wasmtime: `EBADF`);
 //! - `fd_allocate` allocates (wasmtime: `ENOTSUP`);
-//! - reads and writes use all iovecs, not only the first non-empty one;
+//! - reads and writes use all iovecs, not only the first non-empty one (so
+//!   every iovec must lie in memory, where wasmtime looks no further);
 //! - `sock_*` work on sockets handed in by the host;
-//! - a bad guest pointer or length is `EFAULT` (wasmtime traps);
-//! - `fd_readdir` lists entries sorted by name.
+//! - `fd_readdir` lists entries sorted by name;
+//! - a `poll_oneoff` read event on a regular file reports the bytes left
+//!   to read (wasmtime computes them, then reports 1).
+//!
+//! wasmtime's own size limits are not copied: where it answers `ENOMEM` for
+//! a length or count of gigabytes, or refuses `random_get` of more than
+//! 64 MiB, this crate serves what fits in memory and raises a
+//! [`GuestError`] for the rest.
 //!
 //! Unsupported everywhere: `proc_raise` (`ENOTSUP`, as wasmtime), the
 //! sync fdflags in `path_open` (`ENOTSUP`) and `fd_fdstat_set_flags`
-//! (`EINVAL`), both as wasmtime.
+//! (`EINVAL`), and `fd_fdstat_set_rights` (`ENOTSUP`; `EBADF` on stdio),
+//! all as wasmtime.
+//!
+//! # Calls that do not return
+//!
+//! As in wasmtime, some calls get no errno: a guest pointer outside the
+//! memory or misaligned for its type, and an enum or flags argument with a
+//! value its type does not define (a clock id of 4, a `whence` of 7, an
+//! undefined `fdflags` bit, ...). The wasm call then ends with
+//! `Err(zwasm::Error::host(GuestError))`, whose message is wasmtime's
+//! (`In func wasi_snapshot_preview1::fd_seek at convert Whence: Invalid
+//! enum value Whence`, `Pointer out of bounds: Region { start: 4294967280,
+//! len: 4 }`). It is a host error, not a [`zwasm::Trap`], as wasmtime's is
+//! not a `wasmtime::Trap`: `zwasm run` exits with status 1 for it, as
+//! `wasmtime run` does. Enum and flags arguments are checked before
+//! anything else, and results are written only after a call has
+//! succeeded, so a call that fails with an errno never looks at its result
+//! pointers.
 //!
 //! This crate targets Linux (it uses `O_PATH`, `getrandom` and `*at` calls).
 
@@ -78,6 +102,7 @@ pub mod abi;
 mod ctx;
 mod errno;
 mod fdtable;
+mod guest;
 mod linker;
 mod memory;
 pub mod preview1;
@@ -87,6 +112,7 @@ mod sys;
 
 pub use ctx::{WasiCtx, WasiCtxBuilder, WasiError};
 pub use errno::{Errno, WasiResult};
+pub use guest::{CallError, CallResult, GuestError, GuestErrorKind};
 pub use linker::{I32Exit, InvalidExitStatus, MODULE, MissingMemoryExport, add_to_linker};
-pub use memory::{GuestBuf, GuestMemory};
+pub use memory::{GuestBuf, GuestMemory, GuestResult};
 pub use stdio::{InputStream, OutputStream, ReadPipe, WritePipe};

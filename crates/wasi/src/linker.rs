@@ -5,7 +5,7 @@ use std::fmt;
 use zwasm::{Caller, Error, Extern, Linker};
 
 use crate::ctx::WasiCtx;
-use crate::errno::WasiResult;
+use crate::guest::{CallError, CallResult};
 use crate::memory::GuestMemory;
 
 /// The import module name of WASI preview 1.
@@ -57,7 +57,8 @@ impl fmt::Display for MissingMemoryExport {
 impl std::error::Error for MissingMemoryExport {}
 
 /// Runs one WASI call with the context and the caller's memory, and
-/// converts the outcome to the errno the guest receives.
+/// converts the outcome to the errno the guest receives, or ends the wasm
+/// call with a [`crate::GuestError`] that names the function.
 ///
 /// The linker API hands out the store data and the memory bytes through the
 /// same `Caller`, so the context is moved out for the duration of the call
@@ -65,7 +66,8 @@ impl std::error::Error for MissingMemoryExport {}
 fn call<T>(
     caller: &mut Caller<'_, T>,
     get_ctx: impl Fn(&mut T) -> &mut WasiCtx,
-    op: impl FnOnce(&mut WasiCtx, &mut GuestMemory<'_>) -> WasiResult<()>,
+    name: &'static str,
+    op: impl FnOnce(&mut WasiCtx, &mut GuestMemory<'_>) -> CallResult<()>,
 ) -> Result<i32, Error> {
     let memory = caller
         .get_export("memory")
@@ -77,10 +79,11 @@ fn call<T>(
         op(&mut ctx, &mut GuestMemory::new(bytes))
     };
     *get_ctx(caller.data_mut()) = ctx;
-    Ok(match outcome {
-        Ok(()) => 0,
-        Err(errno) => i32::from(errno.raw()),
-    })
+    match outcome {
+        Ok(()) => Ok(0),
+        Err(CallError::Errno(errno)) => Ok(i32::from(errno.raw())),
+        Err(CallError::Guest(error)) => Err(Error::host(error.in_func(name))),
+    }
 }
 
 /// Defines one WASI function whose body calls the `WasiCtx` method of the
@@ -91,7 +94,9 @@ macro_rules! wasi_fns {
             MODULE,
             stringify!($name),
             move |mut caller: Caller<'_, T>, $($arg: $ty),*| -> Result<i32, Error> {
-                call(&mut caller, $get, |ctx, mem| ctx.$name(mem, $($arg),*))
+                call(&mut caller, $get, stringify!($name), |ctx, mem| {
+                    ctx.$name(mem, $($arg),*)
+                })
             },
         )?;
     )*};
@@ -102,7 +107,9 @@ macro_rules! wasi_fns {
 /// state.wasi`, or `|ctx| ctx` when the data is the context itself).
 ///
 /// `proc_exit(code)` ends the running wasm call with
-/// `Err(Error::host(I32Exit(code)))`.
+/// `Err(Error::host(I32Exit(code)))`; a call with a bad pointer or an
+/// undefined enum or flags value ends it with
+/// `Err(Error::host(GuestError))` (see [`crate::GuestError`]).
 pub fn add_to_linker<T: 'static>(
     linker: &mut Linker<T>,
     get_ctx: impl Fn(&mut T) -> &mut WasiCtx + Send + Sync + Copy + 'static,

@@ -179,7 +179,9 @@ fn stat_from(st: &libc::stat) -> Stat {
         dev: st.st_dev,
         ino: st.st_ino,
         mode: st.st_mode,
-        nlink: st.st_nlink,
+        // `nlink_t` is u64 on x86-64 but u32 on AArch64.
+        #[allow(clippy::unnecessary_cast)]
+        nlink: st.st_nlink as u64,
         size: st.st_size.max(0) as u64,
         atim: timestamp(st.st_atime, st.st_atime_nsec),
         mtim: timestamp(st.st_mtime, st.st_mtime_nsec),
@@ -364,7 +366,9 @@ pub fn fallocate(fd: BorrowedFd<'_>, offset: u64, len: u64) -> io::Result<()> {
 
 /// `ftruncate(2)`.
 pub fn ftruncate(fd: BorrowedFd<'_>, size: u64) -> io::Result<()> {
-    let size = i64::try_from(size).map_err(|_| io::Error::from_raw_os_error(libc::EFBIG))?;
+    // Beyond `i64::MAX` the size is negative to the kernel, which refuses
+    // that with `EINVAL` (as wasmtime reports it).
+    let size = i64::try_from(size).map_err(|_| io::Error::from_raw_os_error(libc::EINVAL))?;
     // SAFETY: plain syscall on a live fd.
     check(unsafe { libc::ftruncate(fd.as_raw_fd(), size) })?;
     Ok(())

@@ -3,26 +3,32 @@
 
 use crate::ctx::WasiCtx;
 use crate::errno::{Errno, WasiResult};
-use crate::memory::GuestMemory;
+use crate::guest::{CallResult, GuestErrorKind, writing};
+use crate::memory::{GuestMemory, GuestResult};
 
 /// Writes `strings` as consecutive NUL-terminated strings at `buf`, and a
-/// pointer to each at `ptrs`.
+/// pointer to each at `ptrs`: pointer, string, NUL, one string after the
+/// other, as wasmtime does (so a bad pointer fails at the same place).
 fn write_strings(
     mem: &mut GuestMemory<'_>,
     strings: &[Vec<u8>],
     ptrs: u32,
     buf: u32,
-) -> WasiResult<()> {
-    let (count, size) = sizes(strings)?;
-    mem.check_struct(ptrs, count.checked_mul(4).ok_or(Errno::Fault)?, 4)?;
-    mem.slice(buf, size)?;
-    let mut next = buf;
-    for (i, s) in strings.iter().enumerate() {
-        mem.write_u32(ptrs + 4 * i as u32, next)?;
+) -> GuestResult<()> {
+    let advance = |at: u32, by: usize| {
+        u32::try_from(by)
+            .ok()
+            .and_then(|by| at.checked_add(by))
+            .ok_or(GuestErrorKind::PtrOverflow)
+    };
+    let (mut ptr, mut next) = (ptrs, buf);
+    for s in strings {
+        mem.write_u32(ptr, next)?;
+        ptr = advance(ptr, 4)?;
         mem.write_bytes(next, s)?;
-        let len = u32::try_from(s.len())?;
-        mem.write_u8(next + len, 0)?;
-        next += len + 1;
+        next = advance(next, s.len())?;
+        mem.write_u8(next, 0)?;
+        next = advance(next, 1)?;
     }
     Ok(())
 }
@@ -46,12 +52,11 @@ fn write_sizes(
     strings: &[Vec<u8>],
     count_ptr: u32,
     size_ptr: u32,
-) -> WasiResult<()> {
+) -> CallResult<()> {
     let (count, size) = sizes(strings)?;
-    mem.check_struct(count_ptr, 4, 4)?;
-    mem.check_struct(size_ptr, 4, 4)?;
-    mem.write_u32(count_ptr, count)?;
-    mem.write_u32(size_ptr, size)
+    mem.write_u32(count_ptr, count).map_err(writing("size"))?;
+    mem.write_u32(size_ptr, size).map_err(writing("size"))?;
+    Ok(())
 }
 
 impl WasiCtx {
@@ -61,8 +66,8 @@ impl WasiCtx {
         mem: &mut GuestMemory<'_>,
         argv: u32,
         argv_buf: u32,
-    ) -> WasiResult<()> {
-        write_strings(mem, &self.args, argv, argv_buf)
+    ) -> CallResult<()> {
+        Ok(write_strings(mem, &self.args, argv, argv_buf)?)
     }
 
     /// `args_sizes_get() -> (argc, argv_buf_size)`.
@@ -71,7 +76,7 @@ impl WasiCtx {
         mem: &mut GuestMemory<'_>,
         argc: u32,
         size: u32,
-    ) -> WasiResult<()> {
+    ) -> CallResult<()> {
         write_sizes(mem, &self.args, argc, size)
     }
 
@@ -81,8 +86,8 @@ impl WasiCtx {
         mem: &mut GuestMemory<'_>,
         environ: u32,
         buf: u32,
-    ) -> WasiResult<()> {
-        write_strings(mem, &self.env, environ, buf)
+    ) -> CallResult<()> {
+        Ok(write_strings(mem, &self.env, environ, buf)?)
     }
 
     /// `environ_sizes_get() -> (count, buf_size)`.
@@ -91,7 +96,7 @@ impl WasiCtx {
         mem: &mut GuestMemory<'_>,
         count: u32,
         size: u32,
-    ) -> WasiResult<()> {
+    ) -> CallResult<()> {
         write_sizes(mem, &self.env, count, size)
     }
 }
@@ -99,7 +104,7 @@ impl WasiCtx {
 #[cfg(test)]
 mod tests {
     use crate::WasiCtxBuilder;
-    use crate::errno::Errno;
+    use crate::guest::{CallError, CallResult, GuestErrorKind};
     use crate::memory::GuestMemory;
 
     #[test]
@@ -114,8 +119,23 @@ mod tests {
         assert_eq!(mem.read_u32(8).unwrap(), 16);
         assert_eq!(mem.read_u32(12).unwrap(), 21);
         assert_eq!(mem.slice(16, 9).unwrap(), b"prog\0x y\0");
-        assert_eq!(ctx.args_get(&mut mem, 8, 60), Err(Errno::Fault));
-        assert_eq!(ctx.args_get(&mut mem, 9, 16), Err(Errno::Fault));
+        // Bad pointers end the call, naming the access that failed.
+        let guest = |result: CallResult<()>| match result {
+            Err(CallError::Guest(error)) => error.kind(),
+            other => panic!("{other:?}"),
+        };
+        assert_eq!(
+            guest(ctx.args_get(&mut mem, 8, 60)),
+            GuestErrorKind::PtrOutOfBounds { start: 64, len: 1 }
+        );
+        assert_eq!(
+            guest(ctx.args_get(&mut mem, 9, 16)),
+            GuestErrorKind::PtrNotAligned {
+                start: 9,
+                len: 4,
+                align: 4
+            }
+        );
     }
 
     #[test]

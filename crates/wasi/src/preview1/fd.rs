@@ -4,25 +4,30 @@
 //! Errno choices follow wasmtime 48's preview1 implementation: positional
 //! calls on stdio are `ESPIPE`, calls meant for files on anything else are
 //! `EBADF`. Reads and writes use every iovec (wasmtime uses only the first
-//! non-empty one; both are allowed by the specification).
+//! non-empty one; both are allowed by the specification), so every iovec
+//! must lie in memory; the iovecs are read before the descriptor is looked
+//! at, as in wasmtime.
 
 use std::os::fd::AsFd;
 
-use super::{read_to_guest, write_filestat, write_filestat_fields};
+use super::{field, read_to_guest, write_filestat, write_filestat_fields};
 use crate::abi::filetype;
 use crate::abi::{advice, fdflags, fdstat_layout, fstflags, rights, whence};
 use crate::ctx::WasiCtx;
 use crate::errno::{Errno, WasiResult};
 use crate::fdtable::{Descriptor, OpenDir};
-use crate::memory::GuestMemory;
+use crate::guest::{CallResult, GuestError, enum_arg, flags_arg, rights_arg, writing};
+use crate::memory::{GuestMemory, GuestResult};
 use crate::sys::{self, NewTime, Stat};
 
-/// Converts `*_set_times` arguments to host timestamps; asking for both a
-/// value and "now" is `EINVAL`.
+/// A `fstflags` argument.
+pub(crate) fn fstflags_arg(flags: u32) -> Result<u16, GuestError> {
+    Ok(flags_arg(flags, u16::MAX.into(), fstflags::ALL.into(), "Fstflags")? as u16)
+}
+
+/// Converts `*_set_times` arguments (`flags` from [`fstflags_arg`]) to host
+/// timestamps; asking for both a value and "now" is `EINVAL`.
 pub(crate) fn new_times(atim: u64, mtim: u64, flags: u16) -> WasiResult<(NewTime, NewTime)> {
-    if flags & !fstflags::ALL != 0 {
-        return Err(Errno::Inval);
-    }
     let pick = |value: u64, set: u16, now: u16| match (flags & set != 0, flags & now != 0) {
         (true, true) => Err(Errno::Inval),
         (true, false) => Ok(NewTime::At(value)),
@@ -44,16 +49,15 @@ impl WasiCtx {
         iovs: u32,
         iovs_len: u32,
         result: u32,
-    ) -> WasiResult<()> {
+    ) -> CallResult<()> {
         let bufs = mem.read_iovecs(iovs, iovs_len)?;
-        mem.check_struct(result, 4, 4)?;
         let n = match self.table.get_mut(fd)? {
             Descriptor::Stdin(input) => {
                 read_to_guest(mem, &bufs, |slices| input.read(&mut slices[0]))?
             }
             Descriptor::File(file) => {
                 if !file.readable {
-                    return Err(Errno::Badf);
+                    return Err(Errno::Badf.into());
                 }
                 let pos = file.position;
                 let n = read_to_guest(mem, &bufs, |slices| {
@@ -65,10 +69,10 @@ impl WasiCtx {
             Descriptor::Stream(stream) => {
                 read_to_guest(mem, &bufs, |slices| sys::readv(stream.as_fd(), slices))?
             }
-            Descriptor::Listener(_) => return Err(Errno::Notconn),
-            _ => return Err(Errno::Badf),
+            Descriptor::Listener(_) => return Err(Errno::Notconn.into()),
+            _ => return Err(Errno::Badf.into()),
         };
-        mem.write_u32(result, u32::try_from(n)?)
+        write_size(mem, result, n)
     }
 
     /// `fd_pread(fd, iovs, offset) -> nread`; the offset is not changed.
@@ -80,24 +84,23 @@ impl WasiCtx {
         iovs_len: u32,
         offset: u64,
         result: u32,
-    ) -> WasiResult<()> {
+    ) -> CallResult<()> {
         let bufs = mem.read_iovecs(iovs, iovs_len)?;
-        mem.check_struct(result, 4, 4)?;
         let n = match self.table.get(fd)? {
             Descriptor::File(file) => {
                 if !file.readable {
-                    return Err(Errno::Badf);
+                    return Err(Errno::Badf.into());
                 }
                 read_to_guest(mem, &bufs, |slices| {
                     sys::preadv(file.fd.as_fd(), slices, offset)
                 })?
             }
             Descriptor::Stdin(_) | Descriptor::Stream(_) | Descriptor::Listener(_) => {
-                return Err(Errno::Spipe);
+                return Err(Errno::Spipe.into());
             }
-            _ => return Err(Errno::Badf),
+            _ => return Err(Errno::Badf.into()),
         };
-        mem.write_u32(result, u32::try_from(n)?)
+        write_size(mem, result, n)
     }
 
     /// `fd_write(fd, iovs) -> nwritten`. Host stdout/stderr get one
@@ -109,16 +112,15 @@ impl WasiCtx {
         iovs: u32,
         iovs_len: u32,
         result: u32,
-    ) -> WasiResult<()> {
+    ) -> CallResult<()> {
         let bufs = mem.read_iovecs(iovs, iovs_len)?;
-        mem.check_struct(result, 4, 4)?;
         let n = {
             let slices = mem.io_slices(&bufs)?;
             match self.table.get_mut(fd)? {
                 Descriptor::Stdout(out) | Descriptor::Stderr(out) => out.write_vectored(&slices)?,
                 Descriptor::File(file) => {
                     if !file.writable {
-                        return Err(Errno::Badf);
+                        return Err(Errno::Badf.into());
                     }
                     if file.append {
                         // The host fd has O_APPEND; the offset follows the end.
@@ -133,11 +135,11 @@ impl WasiCtx {
                     }
                 }
                 Descriptor::Stream(stream) => sys::send_vectored(stream.as_fd(), &slices)?,
-                Descriptor::Listener(_) => return Err(Errno::Notconn),
-                _ => return Err(Errno::Badf),
+                Descriptor::Listener(_) => return Err(Errno::Notconn.into()),
+                _ => return Err(Errno::Badf.into()),
             }
         };
-        mem.write_u32(result, u32::try_from(n)?)
+        write_size(mem, result, n)
     }
 
     /// `fd_pwrite(fd, iovs, offset) -> nwritten`; the offset is not changed
@@ -150,25 +152,24 @@ impl WasiCtx {
         iovs_len: u32,
         offset: u64,
         result: u32,
-    ) -> WasiResult<()> {
+    ) -> CallResult<()> {
         let bufs = mem.read_iovecs(iovs, iovs_len)?;
-        mem.check_struct(result, 4, 4)?;
         let n = {
             let slices = mem.io_slices(&bufs)?;
             match self.table.get(fd)? {
                 Descriptor::File(file) => {
                     if !file.writable {
-                        return Err(Errno::Badf);
+                        return Err(Errno::Badf.into());
                     }
                     sys::pwritev(file.fd.as_fd(), &slices, offset)?
                 }
                 Descriptor::Stdout(_) | Descriptor::Stderr(_) | Descriptor::Stream(_) => {
-                    return Err(Errno::Spipe);
+                    return Err(Errno::Spipe.into());
                 }
-                _ => return Err(Errno::Badf),
+                _ => return Err(Errno::Badf.into()),
             }
         };
-        mem.write_u32(result, u32::try_from(n)?)
+        write_size(mem, result, n)
     }
 
     /// `fd_seek(fd, delta, whence) -> new offset`. A resulting negative
@@ -180,44 +181,44 @@ impl WasiCtx {
         delta: i64,
         whence: u32,
         result: u32,
-    ) -> WasiResult<()> {
-        mem.check_struct(result, 8, 8)?;
+    ) -> CallResult<()> {
+        let whence = enum_arg(whence, u8::MAX.into(), 3, "Whence")? as u8;
         let file = match self.table.get_mut(fd)? {
             Descriptor::File(file) => file,
             Descriptor::Stdin(_)
             | Descriptor::Stdout(_)
             | Descriptor::Stderr(_)
             | Descriptor::Stream(_)
-            | Descriptor::Listener(_) => return Err(Errno::Spipe),
-            Descriptor::Dir(_) => return Err(Errno::Badf),
+            | Descriptor::Listener(_) => return Err(Errno::Spipe.into()),
+            Descriptor::Dir(_) => return Err(Errno::Badf.into()),
         };
-        let base = match u8::try_from(whence).map_err(|_| Errno::Inval)? {
+        let base = match whence {
             whence::SET => 0,
             whence::CUR => file.position,
-            whence::END => sys::fstat(file.fd.as_fd())?.size,
-            _ => return Err(Errno::Inval),
+            _ => sys::fstat(file.fd.as_fd())?.size,
         };
         let pos = base.checked_add_signed(delta).ok_or(Errno::Inval)?;
         if pos > i64::MAX as u64 {
-            return Err(Errno::Inval);
+            return Err(Errno::Inval.into());
         }
         file.position = pos;
-        mem.write_u64(result, pos)
+        Ok(mem.write_u64(result, pos).map_err(writing("filesize"))?)
     }
 
     /// `fd_tell(fd) -> offset`.
-    pub fn fd_tell(&mut self, mem: &mut GuestMemory<'_>, fd: u32, result: u32) -> WasiResult<()> {
+    pub fn fd_tell(&mut self, mem: &mut GuestMemory<'_>, fd: u32, result: u32) -> CallResult<()> {
         let pos = match self.table.get(fd)? {
             Descriptor::File(file) => file.position,
-            Descriptor::Dir(_) => return Err(Errno::Badf),
-            _ => return Err(Errno::Spipe),
+            Descriptor::Dir(_) => return Err(Errno::Badf.into()),
+            _ => return Err(Errno::Spipe.into()),
         };
-        mem.write_u64(result, pos)
+        Ok(mem.write_u64(result, pos).map_err(writing("filesize"))?)
     }
 
     /// `fd_close(fd)`; preopened directories may be closed too.
-    pub fn fd_close(&mut self, _mem: &mut GuestMemory<'_>, fd: u32) -> WasiResult<()> {
-        self.table.remove(fd).map(drop)
+    pub fn fd_close(&mut self, _mem: &mut GuestMemory<'_>, fd: u32) -> CallResult<()> {
+        self.table.remove(fd)?;
+        Ok(())
     }
 
     /// `fd_renumber(from, to)`: `to` is closed if open, then `from` takes
@@ -227,8 +228,8 @@ impl WasiCtx {
         _mem: &mut GuestMemory<'_>,
         from: u32,
         to: u32,
-    ) -> WasiResult<()> {
-        self.table.renumber(from, to)
+    ) -> CallResult<()> {
+        Ok(self.table.renumber(from, to)?)
     }
 
     /// `fd_advise(fd, offset, len, advice)`.
@@ -239,17 +240,16 @@ impl WasiCtx {
         offset: u64,
         len: u64,
         advice: u32,
-    ) -> WasiResult<()> {
-        let file = self.file(fd)?;
-        let host = match u8::try_from(advice).map_err(|_| Errno::Inval)? {
+    ) -> CallResult<()> {
+        let host = match enum_arg(advice, u8::MAX.into(), 6, "Advice")? as u8 {
             advice::NORMAL => libc::POSIX_FADV_NORMAL,
             advice::SEQUENTIAL => libc::POSIX_FADV_SEQUENTIAL,
             advice::RANDOM => libc::POSIX_FADV_RANDOM,
             advice::WILLNEED => libc::POSIX_FADV_WILLNEED,
             advice::DONTNEED => libc::POSIX_FADV_DONTNEED,
-            advice::NOREUSE => libc::POSIX_FADV_NOREUSE,
-            _ => return Err(Errno::Inval),
+            _ => libc::POSIX_FADV_NOREUSE,
         };
+        let file = self.file(fd)?;
         match sys::fadvise(file.fd.as_fd(), offset, len, host) {
             // Pipes and devices have nothing to advise: not an error.
             Err(e) if e.raw_os_error() == Some(libc::ESPIPE) => Ok(()),
@@ -266,13 +266,13 @@ impl WasiCtx {
         fd: u32,
         offset: u64,
         len: u64,
-    ) -> WasiResult<()> {
+    ) -> CallResult<()> {
         let file = self.file(fd)?;
         if len == 0 {
-            return Err(Errno::Inval);
+            return Err(Errno::Inval.into());
         }
         if !file.writable {
-            return Err(Errno::Badf);
+            return Err(Errno::Badf.into());
         }
         offset.checked_add(len).ok_or(Errno::Fbig)?;
         match sys::fallocate(file.fd.as_fd(), offset, len) {
@@ -289,12 +289,12 @@ impl WasiCtx {
     }
 
     /// `fd_sync(fd)`: data and metadata of a file to storage.
-    pub fn fd_sync(&mut self, _mem: &mut GuestMemory<'_>, fd: u32) -> WasiResult<()> {
+    pub fn fd_sync(&mut self, _mem: &mut GuestMemory<'_>, fd: u32) -> CallResult<()> {
         Ok(sys::fsync(self.file(fd)?.fd.as_fd())?)
     }
 
     /// `fd_datasync(fd)`: data of a file to storage.
-    pub fn fd_datasync(&mut self, _mem: &mut GuestMemory<'_>, fd: u32) -> WasiResult<()> {
+    pub fn fd_datasync(&mut self, _mem: &mut GuestMemory<'_>, fd: u32) -> CallResult<()> {
         Ok(sys::fdatasync(self.file(fd)?.fd.as_fd())?)
     }
 
@@ -304,8 +304,7 @@ impl WasiCtx {
         mem: &mut GuestMemory<'_>,
         fd: u32,
         result: u32,
-    ) -> WasiResult<()> {
-        mem.check_struct(result, fdstat_layout::SIZE, 8)?;
+    ) -> CallResult<()> {
         let (filetype, flags, base, inheriting) = match self.table.get(fd)? {
             Descriptor::Stdin(input) => (
                 tty_type(input.is_terminal()),
@@ -372,11 +371,14 @@ impl WasiCtx {
                 )
             }
         };
-        mem.slice_mut(result, fdstat_layout::SIZE)?.fill(0);
-        mem.write_u8(result + fdstat_layout::FILETYPE, filetype)?;
-        mem.write_u16(result + fdstat_layout::FLAGS, flags)?;
-        mem.write_u64(result + fdstat_layout::RIGHTS_BASE, base)?;
-        mem.write_u64(result + fdstat_layout::RIGHTS_INHERITING, inheriting)
+        // Field by field, as wasmtime writes it (padding left alone).
+        let write = |mem: &mut GuestMemory<'_>| -> GuestResult<()> {
+            mem.write_u8(field(result, fdstat_layout::FILETYPE)?, filetype)?;
+            mem.write_u16(field(result, fdstat_layout::FLAGS)?, flags)?;
+            mem.write_u64(field(result, fdstat_layout::RIGHTS_BASE)?, base)?;
+            mem.write_u64(field(result, fdstat_layout::RIGHTS_INHERITING)?, inheriting)
+        };
+        Ok(write(mem).map_err(writing("fdstat"))?)
     }
 
     /// `fd_fdstat_set_flags(fd, flags)`: `APPEND` and `NONBLOCK` can be
@@ -387,14 +389,12 @@ impl WasiCtx {
         _mem: &mut GuestMemory<'_>,
         fd: u32,
         flags: u32,
-    ) -> WasiResult<()> {
-        let flags = u16::try_from(flags).map_err(|_| Errno::Inval)?;
+    ) -> CallResult<()> {
+        let flags = fdflags_arg(flags)?;
         match self.table.get_mut(fd)? {
             Descriptor::File(file) => {
-                if flags & (fdflags::DSYNC | fdflags::SYNC | fdflags::RSYNC) != 0
-                    || flags & !fdflags::ALL != 0
-                {
-                    return Err(Errno::Inval);
+                if flags & (fdflags::DSYNC | fdflags::SYNC | fdflags::RSYNC) != 0 {
+                    return Err(Errno::Inval.into());
                 }
                 let append = flags & fdflags::APPEND != 0;
                 let host = sys::get_status_flags(file.fd.as_fd())?;
@@ -408,26 +408,28 @@ impl WasiCtx {
                 file.nonblock = flags & fdflags::NONBLOCK != 0;
                 Ok(())
             }
-            Descriptor::Listener(listener) => set_socket_flags(listener.as_fd(), flags),
-            Descriptor::Stream(stream) => set_socket_flags(stream.as_fd(), flags),
-            _ => Err(Errno::Badf),
+            Descriptor::Listener(listener) => Ok(set_socket_flags(listener.as_fd(), flags)?),
+            Descriptor::Stream(stream) => Ok(set_socket_flags(stream.as_fd(), flags)?),
+            _ => Err(Errno::Badf.into()),
         }
     }
 
-    /// `fd_fdstat_set_rights(fd, base, inheriting)`: accepted and ignored
-    /// (rights are not enforced in preview 1 any more), `EBADF` on stdio as
-    /// in wasmtime.
+    /// `fd_fdstat_set_rights(fd, base, inheriting)`: rights are fixed, so
+    /// this is `ENOTSUP` on any open descriptor but stdio, and `EBADF` on
+    /// stdio, as in wasmtime 48.
     pub fn fd_fdstat_set_rights(
         &mut self,
         _mem: &mut GuestMemory<'_>,
         fd: u32,
-        _base: u64,
-        _inheriting: u64,
-    ) -> WasiResult<()> {
+        base: u64,
+        inheriting: u64,
+    ) -> CallResult<()> {
+        rights_arg(base)?;
+        rights_arg(inheriting)?;
         if self.table.get(fd)?.is_stdio() {
-            return Err(Errno::Badf);
+            return Err(Errno::Badf.into());
         }
-        Ok(())
+        Err(Errno::Notsup.into())
     }
 
     /// `fd_filestat_get(fd) -> filestat`; stdio reports zeros and its type.
@@ -436,7 +438,7 @@ impl WasiCtx {
         mem: &mut GuestMemory<'_>,
         fd: u32,
         result: u32,
-    ) -> WasiResult<()> {
+    ) -> CallResult<()> {
         let zero = Stat {
             dev: 0,
             ino: 0,
@@ -469,10 +471,10 @@ impl WasiCtx {
         _mem: &mut GuestMemory<'_>,
         fd: u32,
         size: u64,
-    ) -> WasiResult<()> {
+    ) -> CallResult<()> {
         let file = self.file(fd)?;
         if !file.writable {
-            return Err(Errno::Badf);
+            return Err(Errno::Badf.into());
         }
         Ok(sys::ftruncate(file.fd.as_fd(), size)?)
     }
@@ -485,13 +487,12 @@ impl WasiCtx {
         atim: u64,
         mtim: u64,
         flags: u32,
-    ) -> WasiResult<()> {
-        let flags = u16::try_from(flags).map_err(|_| Errno::Inval)?;
-        let (atim, mtim) = new_times(atim, mtim, flags)?;
+    ) -> CallResult<()> {
+        let (atim, mtim) = new_times(atim, mtim, fstflags_arg(flags)?)?;
         let host = match self.table.get(fd)? {
             Descriptor::File(file) => file.fd.as_fd(),
             Descriptor::Dir(dir) => dir.fd.as_fd(),
-            _ => return Err(Errno::Badf),
+            _ => return Err(Errno::Badf.into()),
         };
         Ok(sys::set_times(host, atim, mtim)?)
     }
@@ -503,15 +504,18 @@ impl WasiCtx {
         mem: &mut GuestMemory<'_>,
         fd: u32,
         result: u32,
-    ) -> WasiResult<()> {
+    ) -> CallResult<()> {
         let name = match self.table.get(fd)? {
             Descriptor::Dir(dir) => dir.preopen.as_ref().ok_or(Errno::Badf)?,
-            _ => return Err(Errno::Badf),
+            _ => return Err(Errno::Badf.into()),
         };
         let len = u32::try_from(name.len())?;
-        mem.check_struct(result, 8, 4)?;
-        mem.write_u32(result, 0)?;
-        mem.write_u32(result + 4, len)
+        // The tag (`dir`, a byte), then the name length (at 4).
+        let write = |mem: &mut GuestMemory<'_>| -> GuestResult<()> {
+            mem.write_u8(result, 0)?;
+            mem.write_u32(field(result, 4)?, len)
+        };
+        Ok(write(mem).map_err(writing("prestat"))?)
     }
 
     /// `fd_prestat_dir_name(fd, buf, len)`: the guest name, without NUL;
@@ -522,19 +526,30 @@ impl WasiCtx {
         fd: u32,
         buf: u32,
         len: u32,
-    ) -> WasiResult<()> {
+    ) -> CallResult<()> {
         let name = match self.table.get(fd)? {
             Descriptor::Dir(OpenDir {
                 preopen: Some(name),
                 ..
             }) => name.clone(),
-            _ => return Err(Errno::Notdir),
+            _ => return Err(Errno::Notdir.into()),
         };
         if name.len() > len as usize {
-            return Err(Errno::Nametoolong);
+            return Err(Errno::Nametoolong.into());
         }
-        mem.write_bytes(buf, name.as_bytes())
+        Ok(mem.write_bytes(buf, name.as_bytes())?)
     }
+}
+
+/// Writes a `size` result (a byte count).
+fn write_size(mem: &mut GuestMemory<'_>, result: u32, n: usize) -> CallResult<()> {
+    let n = u32::try_from(n)?;
+    Ok(mem.write_u32(result, n).map_err(writing("size"))?)
+}
+
+/// An `fdflags` argument.
+pub(crate) fn fdflags_arg(flags: u32) -> Result<u16, GuestError> {
+    Ok(flags_arg(flags, u16::MAX.into(), fdflags::ALL.into(), "Fdflags")? as u16)
 }
 
 /// The type stdio reports: a character device for a terminal, otherwise

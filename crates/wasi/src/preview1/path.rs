@@ -12,20 +12,28 @@ use crate::abi::{fdflags, lookupflags, oflags, rights};
 use crate::ctx::WasiCtx;
 use crate::errno::{Errno, WasiResult};
 use crate::fdtable::{Descriptor, OpenDir, OpenFile};
+use crate::guest::{CallResult, GuestError, flags_arg, rights_arg, writing};
 use crate::memory::GuestMemory;
-use crate::preview1::fd::new_times;
+use crate::preview1::fd::{fdflags_arg, fstflags_arg, new_times};
 use crate::sandbox::{self, FollowFinal, Resolved};
 use crate::sys;
 
-fn follow(flags: u32) -> WasiResult<FollowFinal> {
-    if flags & !lookupflags::SYMLINK_FOLLOW != 0 {
-        return Err(Errno::Inval);
-    }
-    Ok(if flags & lookupflags::SYMLINK_FOLLOW != 0 {
+/// A `lookupflags` argument.
+fn lookup_arg(flags: u32) -> Result<u32, GuestError> {
+    flags_arg(
+        flags,
+        u32::MAX.into(),
+        lookupflags::SYMLINK_FOLLOW.into(),
+        "Lookupflags",
+    )
+}
+
+fn follow(flags: u32) -> FollowFinal {
+    if flags & lookupflags::SYMLINK_FOLLOW != 0 {
         FollowFinal::Yes
     } else {
         FollowFinal::No
-    })
+    }
 }
 
 /// `ENOTDIR` unless a slash-terminated path names a directory.
@@ -58,6 +66,7 @@ impl WasiCtx {
     /// implied by `CREAT`/`TRUNC`), like wasmtime. The sync fdflags are
     /// `ENOTSUP` and `DIRECTORY` with `CREAT`/`EXCL`/`TRUNC` is `EINVAL`, as
     /// in wasmtime. Opening a symlink without `SYMLINK_FOLLOW` is `ELOOP`.
+    /// As in wasmtime, the path is read before `dirfd` is looked up.
     pub fn path_open(
         &mut self,
         mem: &mut GuestMemory<'_>,
@@ -67,36 +76,35 @@ impl WasiCtx {
         path_len: u32,
         open_flags: u32,
         rights_base: u64,
-        _rights_inheriting: u64,
+        rights_inheriting: u64,
         fd_flags: u32,
         result: u32,
-    ) -> WasiResult<()> {
+    ) -> CallResult<()> {
+        let follow = follow(lookup_arg(dirflags)?);
+        let open_flags =
+            flags_arg(open_flags, u16::MAX.into(), oflags::ALL.into(), "Oflags")? as u16;
+        let rights_base = rights_arg(rights_base)?;
+        rights_arg(rights_inheriting)?;
+        let fd_flags = fdflags_arg(fd_flags)?;
+        let path = guest_path(mem, path, path_len)?;
         let dir = match self.table.get(dirfd)? {
             Descriptor::Dir(dir) => dir.fd.as_fd(),
-            Descriptor::File(_) => return Err(Errno::Notdir),
-            _ => return Err(Errno::Badf),
+            Descriptor::File(_) => return Err(Errno::Notdir.into()),
+            _ => return Err(Errno::Badf.into()),
         };
-        let path = guest_path(mem, path, path_len)?;
-        let follow = follow(dirflags)?;
-        let open_flags = u16::try_from(open_flags).map_err(|_| Errno::Inval)?;
-        let fd_flags = u16::try_from(fd_flags).map_err(|_| Errno::Inval)?;
-        if open_flags & !oflags::ALL != 0 || fd_flags & !fdflags::ALL != 0 {
-            return Err(Errno::Inval);
-        }
         if fd_flags & (fdflags::SYNC | fdflags::DSYNC | fdflags::RSYNC) != 0 {
-            return Err(Errno::Notsup);
+            return Err(Errno::Notsup.into());
         }
         let create = open_flags & oflags::CREAT != 0;
         let truncate = open_flags & oflags::TRUNC != 0;
         let directory = open_flags & oflags::DIRECTORY != 0;
         if directory && open_flags & (oflags::CREAT | oflags::EXCL | oflags::TRUNC) != 0 {
-            return Err(Errno::Inval);
+            return Err(Errno::Inval.into());
         }
-        mem.check_struct(result, 4, 4)?;
 
         let resolved = sandbox::resolve(dir, &path, follow)?;
         if resolved.must_be_dir() && create {
-            return Err(Errno::Isdir);
+            return Err(Errno::Isdir.into());
         }
         let readable = rights_base & rights::FD_READ != 0;
         let writable = rights_base & rights::FD_WRITE != 0;
@@ -143,7 +151,7 @@ impl WasiCtx {
             })
         };
         let fd = self.table.push(descriptor)?;
-        mem.write_u32(result, fd)
+        Ok(mem.write_u32(result, fd).map_err(writing("fd"))?)
     }
 
     /// `path_create_directory(fd, path)`.
@@ -153,7 +161,7 @@ impl WasiCtx {
         fd: u32,
         path: u32,
         len: u32,
-    ) -> WasiResult<()> {
+    ) -> CallResult<()> {
         let dir = self.dir(fd)?.fd.as_fd();
         let path = guest_path(mem, path, len)?;
         let resolved = sandbox::resolve(dir, &path, FollowFinal::No)?;
@@ -169,13 +177,14 @@ impl WasiCtx {
         path: u32,
         len: u32,
         result: u32,
-    ) -> WasiResult<()> {
+    ) -> CallResult<()> {
+        let follow = follow(lookup_arg(flags)?);
         let dir = self.dir(fd)?.fd.as_fd();
         let path = guest_path(mem, path, len)?;
-        let resolved = sandbox::resolve(dir, &path, follow(flags)?)?;
+        let resolved = sandbox::resolve(dir, &path, follow)?;
         let stat = sys::lstat_at(resolved.dir(), resolved.name())?;
         if resolved.must_be_dir() && !stat.is_dir() {
-            return Err(Errno::Notdir);
+            return Err(Errno::Notdir.into());
         }
         write_filestat(mem, result, &stat)
     }
@@ -191,12 +200,12 @@ impl WasiCtx {
         atim: u64,
         mtim: u64,
         fst_flags: u32,
-    ) -> WasiResult<()> {
-        let fst_flags = u16::try_from(fst_flags).map_err(|_| Errno::Inval)?;
-        let (atim, mtim) = new_times(atim, mtim, fst_flags)?;
+    ) -> CallResult<()> {
+        let follow = follow(lookup_arg(flags)?);
+        let (atim, mtim) = new_times(atim, mtim, fstflags_arg(fst_flags)?)?;
         let dir = self.dir(fd)?.fd.as_fd();
         let path = guest_path(mem, path, len)?;
-        let resolved = sandbox::resolve(dir, &path, follow(flags)?)?;
+        let resolved = sandbox::resolve(dir, &path, follow)?;
         check_trailing_slash(&resolved)?;
         Ok(sys::set_times_at(
             resolved.dir(),
@@ -219,13 +228,14 @@ impl WasiCtx {
         new_fd: u32,
         new_path: u32,
         new_len: u32,
-    ) -> WasiResult<()> {
+    ) -> CallResult<()> {
+        let old_flags = lookup_arg(old_flags)?;
         let old_dir = self.dir(old_fd)?.fd.as_fd();
         let new_dir = self.dir(new_fd)?.fd.as_fd();
         let old_path = guest_path(mem, old_path, old_len)?;
         let new_path = guest_path(mem, new_path, new_len)?;
         if old_flags != 0 {
-            return Err(Errno::Inval);
+            return Err(Errno::Inval.into());
         }
         let old = sandbox::resolve(old_dir, &old_path, FollowFinal::No)?;
         let new = sandbox::resolve(new_dir, &new_path, FollowFinal::No)?;
@@ -235,7 +245,8 @@ impl WasiCtx {
     }
 
     /// `path_readlink(fd, path, buf, buf_len) -> bufused`: the target,
-    /// truncated to the buffer (no NUL).
+    /// truncated to the buffer (no NUL). Only the bytes written must lie in
+    /// memory, as in wasmtime.
     pub fn path_readlink(
         &mut self,
         mem: &mut GuestMemory<'_>,
@@ -245,16 +256,15 @@ impl WasiCtx {
         buf: u32,
         buf_len: u32,
         result: u32,
-    ) -> WasiResult<()> {
+    ) -> CallResult<()> {
         let dir = self.dir(fd)?.fd.as_fd();
         let path = guest_path(mem, path, len)?;
-        mem.slice(buf, buf_len)?;
-        mem.check_struct(result, 4, 4)?;
         let resolved = sandbox::resolve(dir, &path, FollowFinal::No)?;
         let mut target = sys::readlink_at(resolved.dir(), resolved.name())?;
         target.truncate(buf_len as usize);
+        let used = u32::try_from(target.len())?;
         mem.write_bytes(buf, &target)?;
-        mem.write_u32(result, u32::try_from(target.len())?)
+        Ok(mem.write_u32(result, used).map_err(writing("size"))?)
     }
 
     /// `path_remove_directory(fd, path)`: the directory must be empty.
@@ -264,7 +274,7 @@ impl WasiCtx {
         fd: u32,
         path: u32,
         len: u32,
-    ) -> WasiResult<()> {
+    ) -> CallResult<()> {
         let dir = self.dir(fd)?.fd.as_fd();
         let path = guest_path(mem, path, len)?;
         let resolved = sandbox::resolve(dir, &path, FollowFinal::No)?;
@@ -281,7 +291,7 @@ impl WasiCtx {
         new_fd: u32,
         new_path: u32,
         new_len: u32,
-    ) -> WasiResult<()> {
+    ) -> CallResult<()> {
         let old_dir = self.dir(old_fd)?.fd.as_fd();
         let new_dir = self.dir(new_fd)?.fd.as_fd();
         let old_path = guest_path(mem, old_path, old_len)?;
@@ -291,7 +301,7 @@ impl WasiCtx {
         if (old.must_be_dir() || new.must_be_dir())
             && !sys::lstat_at(old.dir(), old.name())?.is_dir()
         {
-            return Err(Errno::Notdir);
+            return Err(Errno::Notdir.into());
         }
         Ok(sys::rename_at(
             old.dir(),
@@ -313,7 +323,7 @@ impl WasiCtx {
         fd: u32,
         new_path: u32,
         new_len: u32,
-    ) -> WasiResult<()> {
+    ) -> CallResult<()> {
         let dir = self.dir(fd)?.fd.as_fd();
         let target = guest_path(mem, old_path, old_len)?;
         let new_path = guest_path(mem, new_path, new_len)?;
@@ -330,7 +340,7 @@ impl WasiCtx {
         fd: u32,
         path: u32,
         len: u32,
-    ) -> WasiResult<()> {
+    ) -> CallResult<()> {
         let dir = self.dir(fd)?.fd.as_fd();
         let path = guest_path(mem, path, len)?;
         let resolved = sandbox::resolve(dir, &path, FollowFinal::No)?;
@@ -340,7 +350,8 @@ impl WasiCtx {
                 Errno::Isdir
             } else {
                 Errno::Notdir
-            });
+            }
+            .into());
         }
         Ok(sys::unlink_at(resolved.dir(), resolved.name(), false)?)
     }

@@ -4,13 +4,19 @@
 //! - Clock subscriptions (realtime or monotonic, relative or absolute) are
 //!   ready once their deadline has passed; other clock ids are `EINVAL`.
 //! - Regular files are always ready (read: `nbytes` = bytes left after the
-//!   offset, with `FD_READWRITE_HANGUP` at end of file; write: ready).
+//!   offset, where wasmtime reports 1, with `FD_READWRITE_HANGUP` at end of
+//!   file; write: ready).
 //! - Host stdin and sockets are polled with `poll(2)`; in-memory stdio and
 //!   host stdout/stderr are always ready.
 //! - A subscription on a descriptor that cannot be polled (a directory, a
 //!   closed fd) fails the whole call with `EBADF`, as in wasmtime.
 //! - Zero subscriptions is `EINVAL` (wasmtime: "indefinite sleeping is not
 //!   supported").
+//! - An undefined event type, clock id or clock flag in a subscription is
+//!   `EINVAL` (wasmtime reads subscriptions from memory, where undefined
+//!   values are errnos, not [`crate::GuestError`]s).
+//! - Subscriptions are read one by one, events written once the wait is
+//!   over, as in wasmtime: a bad pointer names the field that failed.
 
 use std::os::fd::{AsFd, AsRawFd, RawFd};
 use std::time::{Duration, Instant};
@@ -22,7 +28,9 @@ use crate::abi::{
 use crate::ctx::WasiCtx;
 use crate::errno::{Errno, WasiResult};
 use crate::fdtable::Descriptor;
-use crate::memory::GuestMemory;
+use crate::guest::{CallResult, writing};
+use crate::memory::{GuestMemory, GuestResult};
+use crate::preview1::field;
 use crate::sys;
 
 /// One decoded subscription.
@@ -66,48 +74,54 @@ impl WasiCtx {
         events: u32,
         count: u32,
         result: u32,
-    ) -> WasiResult<()> {
+    ) -> CallResult<()> {
         if count == 0 {
-            return Err(Errno::Inval);
+            return Err(Errno::Inval.into());
         }
-        let subs_size = count.checked_mul(sub::SIZE).ok_or(Errno::Fault)?;
-        let events_size = count.checked_mul(ev::SIZE).ok_or(Errno::Fault)?;
-        mem.check_struct(subs, subs_size, 8)?;
-        mem.check_struct(events, events_size, 8)?;
-        mem.check_struct(result, 4, 4)?;
-
         let start = Instant::now();
-        let mut decoded = Vec::with_capacity(count as usize);
+        // A count beyond what memory can hold fails on the first
+        // subscription outside it; it must not size the allocation.
+        let room = mem.len() / sub::SIZE as usize;
+        let mut decoded = Vec::with_capacity((count as usize).min(room));
         for i in 0..count {
-            decoded.push(self.decode(mem, subs + i * sub::SIZE, start)?);
+            let at = i
+                .checked_mul(sub::SIZE)
+                .and_then(|offset| subs.checked_add(offset))
+                .ok_or(crate::GuestErrorKind::PtrOverflow)
+                .map_err(crate::GuestError::from)?;
+            decoded.push(self.decode(mem, at, start)?);
         }
 
         let ready = wait(&decoded)?;
-        for (i, event) in ready.iter().enumerate() {
-            write_event(mem, events + i as u32 * ev::SIZE, event)?;
+        let mut at = events;
+        for event in &ready {
+            write_event(mem, at, event)?;
+            at = field(at, ev::SIZE)?;
         }
-        mem.write_u32(result, ready.len() as u32)
+        Ok(mem
+            .write_u32(result, ready.len() as u32)
+            .map_err(writing("size"))?)
     }
 
-    fn decode(&self, mem: &GuestMemory<'_>, at: u32, start: Instant) -> WasiResult<Subscription> {
-        let userdata = mem.read_u64(at + sub::USERDATA)?;
-        let kind = match mem.read_u8(at + sub::TAG)? {
+    fn decode(&self, mem: &GuestMemory<'_>, at: u32, start: Instant) -> CallResult<Subscription> {
+        let userdata = mem.read_u64(field(at, sub::USERDATA)?)?;
+        let kind = match mem.read_u8(field(at, sub::TAG)?)? {
             eventtype::CLOCK => {
-                let id = mem.read_u32(at + sub::CLOCK_ID)?;
-                let timeout = mem.read_u64(at + sub::CLOCK_TIMEOUT)?;
-                let flags = mem.read_u16(at + sub::CLOCK_FLAGS)?;
+                let id = mem.read_u32(field(at, sub::CLOCK_ID)?)?;
+                let timeout = mem.read_u64(field(at, sub::CLOCK_TIMEOUT)?)?;
+                let flags = mem.read_u16(field(at, sub::CLOCK_FLAGS)?)?;
                 if flags & !subclockflags::ABSTIME != 0 {
-                    return Err(Errno::Inval);
+                    return Err(Errno::Inval.into());
                 }
                 let wait = if flags & subclockflags::ABSTIME != 0 {
                     match id {
                         clockid::REALTIME | clockid::MONOTONIC => timeout.saturating_sub(now(id)?),
-                        _ => return Err(Errno::Inval),
+                        _ => return Err(Errno::Inval.into()),
                     }
                 } else {
                     match id {
                         clockid::REALTIME | clockid::MONOTONIC => timeout,
-                        _ => return Err(Errno::Inval),
+                        _ => return Err(Errno::Inval.into()),
                     }
                 };
                 let deadline = start
@@ -116,13 +130,13 @@ impl WasiCtx {
                 Kind::Clock { deadline }
             }
             event @ (eventtype::FD_READ | eventtype::FD_WRITE) => {
-                let fd = mem.read_u32(at + sub::FD)?;
+                let fd = mem.read_u32(field(at, sub::FD)?)?;
                 Kind::Fd {
                     event,
                     readiness: self.readiness(fd, event == eventtype::FD_READ)?,
                 }
             }
-            _ => return Err(Errno::Inval),
+            _ => return Err(Errno::Inval.into()),
         };
         Ok(Subscription { userdata, kind })
     }
@@ -296,14 +310,17 @@ fn sleep_until(deadline: Instant) {
     }
 }
 
-fn write_event(mem: &mut GuestMemory<'_>, at: u32, event: &Event) -> WasiResult<()> {
-    mem.slice_mut(at, ev::SIZE)?.fill(0);
-    mem.write_u64(at + ev::USERDATA, event.userdata)?;
-    mem.write_u16(at + ev::ERROR, event.error.raw())?;
-    mem.write_u8(at + ev::TYPE, event.kind)?;
-    if event.kind != eventtype::CLOCK {
-        mem.write_u64(at + ev::NBYTES, event.nbytes)?;
-        mem.write_u16(at + ev::FLAGS, event.flags)?;
-    }
-    Ok(())
+/// Writes an `event` field by field, as wasmtime does (padding left alone;
+/// clock events have zero `nbytes` and flags).
+fn write_event(mem: &mut GuestMemory<'_>, at: u32, event: &Event) -> GuestResult<()> {
+    let (nbytes, flags) = if event.kind == eventtype::CLOCK {
+        (0, 0)
+    } else {
+        (event.nbytes, event.flags)
+    };
+    mem.write_u64(field(at, ev::USERDATA)?, event.userdata)?;
+    mem.write_u16(field(at, ev::ERROR)?, event.error.raw())?;
+    mem.write_u8(field(at, ev::TYPE)?, event.kind)?;
+    mem.write_u64(field(at, ev::NBYTES)?, nbytes)?;
+    mem.write_u16(field(at, ev::FLAGS)?, flags)
 }

@@ -7,7 +7,8 @@
 //! fills up mid-entry the entry is truncated and the whole buffer size is
 //! returned; the guest then calls again with the last complete entry's
 //! cookie (and a bigger buffer if a single entry did not fit), exactly as
-//! the specification and wasi-libc expect.
+//! the specification and wasi-libc expect. Only the bytes written must lie
+//! in guest memory, as in wasmtime.
 
 use std::ffi::CString;
 use std::os::fd::AsFd;
@@ -16,18 +17,17 @@ use super::filetype_of;
 use crate::abi::{dirent_layout, filetype};
 use crate::ctx::WasiCtx;
 use crate::errno::{Errno, WasiResult};
+use crate::guest::{CallResult, writing};
 use crate::memory::GuestMemory;
 use crate::sys;
 
-/// One serialised entry: the header followed by the name.
-fn encode(next: u64, ino: u64, d_type: u8, name: &[u8]) -> WasiResult<Vec<u8>> {
-    let mut out = Vec::with_capacity(dirent_layout::SIZE as usize + name.len());
-    out.extend_from_slice(&next.to_le_bytes());
-    out.extend_from_slice(&ino.to_le_bytes());
-    out.extend_from_slice(&u32::try_from(name.len())?.to_le_bytes());
-    out.push(d_type);
-    out.extend_from_slice(&[0, 0, 0]);
-    out.extend_from_slice(name);
+/// The `dirent` header of an entry (its name follows it).
+fn header(next: u64, ino: u64, d_type: u8, name: &[u8]) -> WasiResult<[u8; 24]> {
+    let mut out = [0; dirent_layout::SIZE as usize];
+    out[0..8].copy_from_slice(&next.to_le_bytes());
+    out[8..16].copy_from_slice(&ino.to_le_bytes());
+    out[16..20].copy_from_slice(&u32::try_from(name.len())?.to_le_bytes());
+    out[20] = d_type;
     Ok(out)
 }
 
@@ -54,9 +54,7 @@ impl WasiCtx {
         buf_len: u32,
         cookie: u64,
         result: u32,
-    ) -> WasiResult<()> {
-        mem.slice(buf, buf_len)?;
-        mem.check_struct(result, 4, 4)?;
+    ) -> CallResult<()> {
         let dir = self.dir(fd)?.fd.as_fd();
         let own_ino = sys::fstat(dir)?.ino;
         let mut host = sys::read_dir(dir)?;
@@ -83,17 +81,23 @@ impl WasiCtx {
 
         let start = usize::try_from(cookie).unwrap_or(usize::MAX);
         let mut used = 0u32;
-        for (index, (ino, d_type, name)) in listing.iter().enumerate().skip(start) {
-            let bytes = encode(index as u64 + 1, *ino, *d_type, name)?;
-            let room = (buf_len - used) as usize;
-            let n = bytes.len().min(room);
-            mem.write_bytes(buf + used, &bytes[..n])?;
-            used += n as u32;
-            if used == buf_len {
-                break;
+        // Header and name are written separately, each cut to the room
+        // left, so a bad buffer fails where wasmtime's does.
+        'entries: for (index, (ino, d_type, name)) in listing.iter().enumerate().skip(start) {
+            let header = header(index as u64 + 1, *ino, *d_type, name)?;
+            for part in [&header[..], name] {
+                let n = part.len().min((buf_len - used) as usize);
+                let at = buf
+                    .checked_add(used)
+                    .ok_or(crate::GuestErrorKind::PtrOverflow);
+                mem.write_bytes(at.map_err(crate::GuestError::from)?, &part[..n])?;
+                used += n as u32;
+                if used == buf_len {
+                    break 'entries;
+                }
             }
         }
-        mem.write_u32(result, used)
+        Ok(mem.write_u32(result, used).map_err(writing("size"))?)
     }
 }
 
@@ -102,13 +106,12 @@ mod tests {
     use super::*;
 
     #[test]
-    fn entries_are_header_then_name() {
-        let bytes = encode(3, 7, filetype::REGULAR_FILE, b"ab").unwrap();
-        assert_eq!(bytes.len(), 26);
+    fn headers_give_next_inode_name_length_and_type() {
+        let bytes = header(3, 7, filetype::REGULAR_FILE, b"ab").unwrap();
         assert_eq!(&bytes[0..8], &3u64.to_le_bytes());
         assert_eq!(&bytes[8..16], &7u64.to_le_bytes());
         assert_eq!(&bytes[16..20], &2u32.to_le_bytes());
         assert_eq!(bytes[20], filetype::REGULAR_FILE);
-        assert_eq!(&bytes[24..], b"ab");
+        assert_eq!(&bytes[21..], &[0, 0, 0]);
     }
 }

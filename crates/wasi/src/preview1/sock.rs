@@ -2,7 +2,8 @@
 //! like `wasmtime run --tcplisten`) and the connections accepted from them.
 //!
 //! On a descriptor that is open but not a socket these return `ENOTSOCK`
-//! and on a closed one `EBADF`, as wasmtime does.
+//! and on a closed one `EBADF`, as wasmtime does; as there, undefined flag
+//! bits are a [`crate::GuestError`], checked first.
 
 use std::net::Shutdown;
 use std::os::fd::AsFd;
@@ -10,9 +11,11 @@ use std::os::fd::AsFd;
 use super::read_to_guest;
 use crate::abi::{fdflags, sock};
 use crate::ctx::WasiCtx;
-use crate::errno::{Errno, WasiResult};
+use crate::errno::Errno;
 use crate::fdtable::Descriptor;
+use crate::guest::{CallResult, flags_arg, int_arg, writing};
 use crate::memory::GuestMemory;
+use crate::preview1::fd::fdflags_arg;
 use crate::sys;
 
 impl WasiCtx {
@@ -24,20 +27,20 @@ impl WasiCtx {
         fd: u32,
         flags: u32,
         result: u32,
-    ) -> WasiResult<()> {
+    ) -> CallResult<()> {
+        let flags = fdflags_arg(flags)?;
         let listener = match self.table.get(fd)? {
             Descriptor::Listener(listener) => listener,
-            Descriptor::Stream(_) => return Err(Errno::Inval),
-            _ => return Err(Errno::Notsock),
+            Descriptor::Stream(_) => return Err(Errno::Inval.into()),
+            _ => return Err(Errno::Notsock.into()),
         };
-        if flags & !u32::from(fdflags::NONBLOCK) != 0 {
-            return Err(Errno::Inval);
+        if flags & !fdflags::NONBLOCK != 0 {
+            return Err(Errno::Inval.into());
         }
-        mem.check_struct(result, 4, 4)?;
         let (stream, _) = listener.accept()?;
-        stream.set_nonblocking(flags & u32::from(fdflags::NONBLOCK) != 0)?;
+        stream.set_nonblocking(flags & fdflags::NONBLOCK != 0)?;
         let new_fd = self.table.push(Descriptor::Stream(stream))?;
-        mem.write_u32(result, new_fd)
+        Ok(mem.write_u32(result, new_fd).map_err(writing("fd"))?)
     }
 
     /// `sock_recv(fd, ri_data, ri_flags) -> (ro_datalen, ro_flags)`;
@@ -51,15 +54,18 @@ impl WasiCtx {
         ri_flags: u32,
         result_len: u32,
         result_flags: u32,
-    ) -> WasiResult<()> {
+    ) -> CallResult<()> {
+        let ri_flags = flags_arg(
+            ri_flags,
+            u16::MAX.into(),
+            (sock::RECV_PEEK | sock::RECV_WAITALL).into(),
+            "Riflags",
+        )?;
         let stream = match self.table.get(fd)? {
             Descriptor::Stream(stream) => stream,
-            Descriptor::Listener(_) => return Err(Errno::Notconn),
-            _ => return Err(Errno::Notsock),
+            Descriptor::Listener(_) => return Err(Errno::Notconn.into()),
+            _ => return Err(Errno::Notsock.into()),
         };
-        if ri_flags & !u32::from(sock::RECV_PEEK | sock::RECV_WAITALL) != 0 {
-            return Err(Errno::Inval);
-        }
         let mut host_flags = 0;
         if ri_flags & u32::from(sock::RECV_PEEK) != 0 {
             host_flags |= libc::MSG_PEEK;
@@ -68,13 +74,12 @@ impl WasiCtx {
             host_flags |= libc::MSG_WAITALL;
         }
         let bufs = mem.read_iovecs(iovs, iovs_len)?;
-        mem.check_struct(result_len, 4, 4)?;
-        mem.check_struct(result_flags, 2, 2)?;
         let n = read_to_guest(mem, &bufs, |slices| {
             sys::recv_vectored(stream.as_fd(), slices, host_flags)
         })?;
-        mem.write_u32(result_len, u32::try_from(n)?)?;
-        mem.write_u16(result_flags, 0)
+        let n = u32::try_from(n)?;
+        mem.write_u32(result_len, n).map_err(writing("size"))?;
+        Ok(mem.write_u16(result_flags, 0).map_err(writing("roflags"))?)
     }
 
     /// `sock_send(fd, si_data, si_flags) -> so_datalen`.
@@ -84,42 +89,46 @@ impl WasiCtx {
         fd: u32,
         iovs: u32,
         iovs_len: u32,
-        _si_flags: u32,
+        si_flags: u32,
         result: u32,
-    ) -> WasiResult<()> {
+    ) -> CallResult<()> {
+        // `siflags` is a plain `u16` (no flags are defined).
+        int_arg(si_flags, u16::MAX.into(), "u16")?;
         let stream = match self.table.get(fd)? {
             Descriptor::Stream(stream) => stream,
-            Descriptor::Listener(_) => return Err(Errno::Notconn),
-            _ => return Err(Errno::Notsock),
+            Descriptor::Listener(_) => return Err(Errno::Notconn.into()),
+            _ => return Err(Errno::Notsock.into()),
         };
         let bufs = mem.read_iovecs(iovs, iovs_len)?;
-        mem.check_struct(result, 4, 4)?;
         let n = {
             let slices = mem.io_slices(&bufs)?;
             sys::send_vectored(stream.as_fd(), &slices)?
         };
-        mem.write_u32(result, u32::try_from(n)?)
+        let n = u32::try_from(n)?;
+        Ok(mem.write_u32(result, n).map_err(writing("size"))?)
     }
 
-    /// `sock_shutdown(fd, how)`: `how` is `RD`, `WR` or both.
+    /// `sock_shutdown(fd, how)`: `how` is `RD`, `WR` or both (neither is
+    /// `EINVAL`).
     pub fn sock_shutdown(
         &mut self,
         _mem: &mut GuestMemory<'_>,
         fd: u32,
         how: u32,
-    ) -> WasiResult<()> {
-        let stream = match self.table.get(fd)? {
-            Descriptor::Stream(stream) => stream,
-            Descriptor::Listener(_) => return Err(Errno::Notconn),
-            _ => return Err(Errno::Notsock),
-        };
+    ) -> CallResult<()> {
         let rd = u32::from(sock::SHUT_RD);
         let wr = u32::from(sock::SHUT_WR);
+        let how = flags_arg(how, u8::MAX.into(), (rd | wr).into(), "Sdflags")?;
+        let stream = match self.table.get(fd)? {
+            Descriptor::Stream(stream) => stream,
+            Descriptor::Listener(_) => return Err(Errno::Notconn.into()),
+            _ => return Err(Errno::Notsock.into()),
+        };
         let how = match how {
             h if h == rd => Shutdown::Read,
             h if h == wr => Shutdown::Write,
             h if h == rd | wr => Shutdown::Both,
-            _ => return Err(Errno::Inval),
+            _ => return Err(Errno::Inval.into()),
         };
         Ok(stream.shutdown(how)?)
     }

@@ -6,7 +6,7 @@
 use std::path::{Path, PathBuf};
 
 use zwasm::{Engine, Linker, Module, Store};
-use zwasm_wasi::{I32Exit, InvalidExitStatus, WasiCtx, WasiCtxBuilder, WritePipe};
+use zwasm_wasi::{GuestError, I32Exit, InvalidExitStatus, WasiCtx, WasiCtxBuilder, WritePipe};
 
 /// How a program ended.
 #[derive(Debug, PartialEq, Eq)]
@@ -15,6 +15,9 @@ pub enum Outcome {
     Exit(i32),
     /// `proc_exit` with a status WASI reserves (126 and above).
     InvalidExit(u32),
+    /// A call no errno answers (bad pointer, undefined enum value), with
+    /// its message.
+    GuestError(String),
     /// A trap or other runtime error, with its message.
     Error(String),
 }
@@ -68,6 +71,8 @@ pub fn run(
                 Outcome::Exit(exit.0)
             } else if let Some(invalid) = error.downcast_ref::<InvalidExitStatus>() {
                 Outcome::InvalidExit(invalid.0)
+            } else if let Some(guest) = error.downcast_ref::<GuestError>() {
+                Outcome::GuestError(guest.to_string())
             } else {
                 Outcome::Error(error.to_string())
             }
