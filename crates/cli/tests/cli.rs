@@ -283,7 +283,10 @@ fn dump_prints_register_ir_and_allocation() {
     let reg = zwasm(&["dump", "--stage", "reg", &file, "--func", "divide"]);
     assert_eq!(code(&reg), 0, "{}", stderr(&reg));
     let text = stdout(&reg);
-    assert!(text.contains("func[0]") && !text.contains("func[1]"), "{text}");
+    assert!(
+        text.contains("func[0]") && !text.contains("func[1]"),
+        "{text}"
+    );
     assert!(text.contains("block0("), "{text}");
     assert!(text.contains("i32.div_s"), "{text}");
 
