@@ -8,6 +8,7 @@
 //! through pure per-class encoders (the `enc_*` functions in [`encode`]),
 //! `Display` prints GNU syntax as objdump does, and [`CodeBuffer`] assembles
 //! a function with labels, fixups, jump tables and a literal pool.
+//! [`lower`] turns register-allocated ir-reg functions into machine code.
 
 mod aliases;
 mod buffer;
@@ -20,6 +21,7 @@ mod imms;
 mod inst;
 mod load_constant;
 mod logical_imm;
+pub mod lower;
 mod offsets;
 mod print;
 mod regs;
