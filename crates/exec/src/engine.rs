@@ -5,7 +5,7 @@ use std::sync::{Arc, Mutex, PoisonError};
 
 use zwasm_decode::FuncType;
 
-use crate::config::{Config, Limits};
+use crate::config::{Config, EngineKind, Limits};
 use crate::{Error, Features};
 
 /// A compilation and execution environment shared by modules and stores.
@@ -24,6 +24,8 @@ pub struct Engine {
 
 struct EngineInner {
     config: Config,
+    /// The tier that runs code: the configured one with `Auto` resolved.
+    kind: EngineKind,
     /// Function types are interned so that `call_indirect` compares two ids,
     /// and types from different modules with equal signatures match.
     types: Mutex<TypeRegistry>,
@@ -36,12 +38,14 @@ struct TypeRegistry {
 
 impl Engine {
     /// An engine with `config`; fails if `config` enables a proposal zwasm
-    /// does not implement.
+    /// does not implement or asks for a tier this host cannot run.
     pub fn new(config: &Config) -> Result<Engine, Error> {
         config.features.check_supported()?;
+        let kind = config.engine.resolve().map_err(Error::Unsupported)?;
         Ok(Engine {
             inner: Arc::new(EngineInner {
                 config: config.clone(),
+                kind,
                 types: Mutex::new(TypeRegistry::default()),
             }),
         })
@@ -50,6 +54,11 @@ impl Engine {
     /// The configuration this engine was built with.
     pub fn config(&self) -> &Config {
         &self.inner.config
+    }
+
+    /// The tier that runs code (never [`EngineKind::Auto`]).
+    pub fn kind(&self) -> EngineKind {
+        self.inner.kind
     }
 
     /// The proposals modules compiled by this engine may use.
@@ -83,6 +92,7 @@ impl Default for Engine {
         Engine {
             inner: Arc::new(EngineInner {
                 config: Config::default(),
+                kind: EngineKind::default(),
                 types: Mutex::new(TypeRegistry::default()),
             }),
         }

@@ -27,6 +27,9 @@ pub enum Error {
     Type(String),
     /// A resource limit was exceeded (memory or table size, feature set, …).
     Limit(String),
+    /// The configuration asks for something this build or host cannot do
+    /// (e.g. a JIT on a host without a backend).
+    Unsupported(String),
 }
 
 impl Error {
@@ -43,7 +46,7 @@ impl Error {
             Error::Validate(error) => (error as &dyn std::error::Error).downcast_ref::<E>(),
             Error::Link(error) => (error as &dyn std::error::Error).downcast_ref::<E>(),
             Error::Trap(trap) => (trap as &dyn std::error::Error).downcast_ref::<E>(),
-            Error::Wat(_) | Error::Type(_) | Error::Limit(_) => None,
+            Error::Wat(_) | Error::Type(_) | Error::Limit(_) | Error::Unsupported(_) => None,
         }
     }
 
@@ -76,6 +79,7 @@ impl fmt::Display for Error {
             Error::Host(error) => error.fmt(f),
             Error::Type(message) => write!(f, "type mismatch: {message}"),
             Error::Limit(message) => write!(f, "limit exceeded: {message}"),
+            Error::Unsupported(message) => f.write_str(message),
         }
     }
 }
@@ -88,7 +92,7 @@ impl std::error::Error for Error {
             Error::Link(error) => Some(error),
             Error::Trap(trap) => Some(trap),
             Error::Host(error) => Some(error.as_ref()),
-            Error::Wat(_) | Error::Type(_) | Error::Limit(_) => None,
+            Error::Wat(_) | Error::Type(_) | Error::Limit(_) | Error::Unsupported(_) => None,
         }
     }
 }

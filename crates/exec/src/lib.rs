@@ -24,16 +24,22 @@
 //! ```
 
 #![warn(missing_docs)]
+// The fast interpreter's threaded dispatch needs guaranteed tail calls.
+#![cfg_attr(feature = "tail-dispatch", feature(explicit_tail_calls))]
+#![cfg_attr(feature = "tail-dispatch", allow(incomplete_features))]
 
 mod caller;
 mod config;
 mod engine;
 mod error;
 mod externals;
+mod fast;
 mod func;
 mod global;
 mod instance;
 mod interp;
+#[doc(hidden)]
+pub mod jit;
 mod linker;
 mod memory;
 mod module;
@@ -43,10 +49,11 @@ mod trap;
 mod values;
 
 pub use caller::Caller;
-pub use config::Config;
+pub use config::{Config, EngineKind, UnknownEngine};
 pub use engine::Engine;
 pub use error::{Error, LinkError};
 pub use externals::Extern;
+pub use fast::{FuncProfile, OpProfile, ProfileReport};
 pub use func::{Func, IntoFunc, TypedFunc, WasmParams, WasmResults, WasmRet, WasmTy};
 pub use global::Global;
 pub use instance::Instance;

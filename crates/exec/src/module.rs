@@ -7,6 +7,7 @@ use std::sync::Arc;
 use zwasm_decode::{ExternKind, FuncType, GlobalType, ImportType, MemoryType, TableType};
 use zwasm_ir_stack::{Function, Translator};
 
+use crate::fast::{LazyCode, Revalidation};
 use crate::{Engine, Error};
 
 /// A compiled WebAssembly module: validated, with every function body
@@ -37,6 +38,8 @@ pub(crate) struct ModuleInner {
     pub type_ids: Vec<u32>,
     /// `description.types`, shareable with the functions of every instance.
     pub func_types: Vec<Arc<FuncType>>,
+    /// Fast-tier translations of the defined functions, made on first call.
+    pub fast: LazyCode,
     export_index: HashMap<String, usize>,
 }
 
@@ -54,7 +57,8 @@ impl Module {
 
     /// Compiles a module from its binary encoding.
     pub fn from_binary(engine: &Engine, bytes: &[u8]) -> Result<Module, Error> {
-        let (description, compiled) = compile(engine, bytes)?;
+        let (description, compiled, revalidation) = compile(engine, bytes)?;
+        let fast = LazyCode::new(compiled.len(), revalidation);
         let func_types: Vec<Arc<FuncType>> =
             description.types.iter().cloned().map(Arc::new).collect();
         let type_ids = description
@@ -74,6 +78,7 @@ impl Module {
                 compiled,
                 type_ids,
                 func_types,
+                fast,
                 export_index,
             }),
         })
@@ -152,6 +157,38 @@ impl Module {
         self.inner.compiled.get(defined as usize)
     }
 
+    /// Translates every function into the fast interpreter's code now
+    /// instead of on its first call, and returns the number of bytes of
+    /// function bodies in the module: timing this on a fresh module gives
+    /// the fast tier's translation throughput.
+    ///
+    /// ```
+    /// # fn main() -> Result<(), zwasm::Error> {
+    /// use zwasm::{Engine, Module};
+    /// let module = Module::new(&Engine::default(), r#"(module (func (result i32) i32.const 7))"#)?;
+    /// assert_eq!(module.precompile_all()?, 4);
+    /// # Ok(())
+    /// # }
+    /// ```
+    pub fn precompile_all(&self) -> Result<usize, Error> {
+        let inner = &self.inner;
+        inner
+            .fast
+            .compile_all(&inner.bytes, &inner.description)
+            .map_err(|error| Error::from(&error))?;
+        Ok(self.code_size())
+    }
+
+    /// Total size in bytes of the module's function bodies (locals and code).
+    pub fn code_size(&self) -> usize {
+        self.inner
+            .description
+            .bodies
+            .iter()
+            .map(|body| body.range.len())
+            .sum()
+    }
+
     /// The engine this module was compiled for.
     pub fn engine(&self) -> &Engine {
         &self.inner.engine
@@ -181,17 +218,26 @@ impl ModuleInner {
     }
 }
 
+/// A validated module with every body translated to ir-stack code, and what
+/// the fast tier needs to build its own translation later.
+type Compiled = (zwasm_decode::Module, Vec<Function>, Option<Revalidation>);
+
 /// Validates the module and translates every body, reusing one translator.
-fn compile(engine: &Engine, bytes: &[u8]) -> Result<(zwasm_decode::Module, Vec<Function>), Error> {
+fn compile(engine: &Engine, bytes: &[u8]) -> Result<Compiled, Error> {
     let validated = zwasm_validate::validate_module(bytes, &engine.features())?;
     let description = validated.module;
+    let revalidation = validated.functions.first().map(|first| Revalidation {
+        resources: first.resources.clone(),
+        features: first.features,
+        types: validated.functions.iter().map(|func| func.ty).collect(),
+    });
     let mut translator = Translator::new();
     let mut compiled = Vec::with_capacity(validated.functions.len());
     for func in validated.functions {
         let func_index = func.index;
         compiled.push(translator.translate(bytes, &description, func_index, func)?);
     }
-    Ok((description, compiled))
+    Ok((description, compiled, revalidation))
 }
 
 impl std::fmt::Debug for Module {

@@ -14,8 +14,10 @@ use std::sync::atomic::{AtomicU64, Ordering};
 pub use context::{AsContext, AsContextMut, StoreContext, StoreContextMut};
 
 use crate::Engine;
+use crate::config::EngineKind;
 use crate::config::Limits;
 use crate::error::Error;
+use crate::fast::Profile;
 use crate::func::{FuncEntity, HostFunc};
 use crate::global::GlobalEntity;
 use crate::instance::{DataEntity, ElemEntity, InstanceEntity};
@@ -56,6 +58,8 @@ pub(crate) struct StoreCore {
     pub frames: Vec<Frame>,
     /// Number of host→wasm or embedder→function calls currently in progress.
     pub call_nesting: usize,
+    /// The fast interpreter's counters, when profiling is on.
+    pub profile: Option<Box<Profile>>,
 }
 
 impl StoreCore {
@@ -115,6 +119,8 @@ impl<T> Store<T> {
                     stack_top: 0,
                     frames: Vec::new(),
                     call_nesting: 0,
+                    profile: (engine.config().profiling && engine.kind() == EngineKind::Interp)
+                        .then(|| Box::new(Profile::new())),
                 },
                 host_funcs: Vec::new(),
                 data,

@@ -51,43 +51,12 @@ mod unsupported;
 mod values;
 
 use std::path::Path;
-use std::str::FromStr;
 
 pub use error::WastError;
 pub use report::{DirectiveKind, Failure, FileReport, UnsupportedNote};
 
-/// Which zwasm execution tier runs the scripts.
-#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
-pub enum EngineKind {
-    /// The reference interpreter (the only tier so far).
-    #[default]
-    Reference,
-}
-
-impl EngineKind {
-    pub const ALL: &'static [EngineKind] = &[EngineKind::Reference];
-
-    pub fn name(self) -> &'static str {
-        match self {
-            EngineKind::Reference => "reference",
-        }
-    }
-}
-
-impl FromStr for EngineKind {
-    type Err = String;
-
-    fn from_str(name: &str) -> Result<Self, Self::Err> {
-        EngineKind::ALL
-            .iter()
-            .copied()
-            .find(|kind| kind.name() == name)
-            .ok_or_else(|| {
-                let known: Vec<&str> = EngineKind::ALL.iter().map(|kind| kind.name()).collect();
-                format!("unknown engine `{name}` (known: {})", known.join(", "))
-            })
-    }
-}
+/// Which zwasm execution tier runs the scripts (zwasm's own choice type).
+pub use zwasm::EngineKind;
 
 #[derive(Clone, Debug, Default)]
 pub struct RunOptions {
@@ -145,15 +114,13 @@ impl WastRunner {
     }
 
     fn engine(&self) -> Result<zwasm::Engine, WastError> {
-        match self.options.engine {
-            EngineKind::Reference => {
-                let mut config = zwasm::Config::new();
-                config.features(self.options.features);
-                zwasm::Engine::new(&config).map_err(|err| WastError::Engine {
-                    message: err.to_string(),
-                })
-            }
-        }
+        let mut config = zwasm::Config::new();
+        config
+            .features(self.options.features)
+            .engine(self.options.engine);
+        zwasm::Engine::new(&config).map_err(|err| WastError::Engine {
+            message: err.to_string(),
+        })
     }
 }
 

@@ -32,8 +32,9 @@ pub(crate) struct SpecArgs {
     /// Rewrite xtask/spec-baseline.json with this run's numbers.
     #[arg(long)]
     bless: bool,
-    /// Execution tier to test (only `reference` exists so far).
-    #[arg(long, default_value = "reference", value_name = "NAME")]
+    /// Execution tier to test: `reference`, `interp` (the default engine),
+    /// `jit` or `auto`. Every engine is held to the same baseline.
+    #[arg(long, default_value = "interp", value_name = "NAME")]
     engine: String,
     /// Worker threads (default: available cores).
     #[arg(long, value_name = "N")]

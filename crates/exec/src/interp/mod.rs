@@ -4,20 +4,24 @@
 //! driver around it that enters wasm from the host, performs host calls the
 //! loop asks for, and turns trap codes into [`Trap`]s with backtraces.
 
-mod numeric;
+pub(crate) mod bulk;
+pub(crate) mod numeric;
 mod run;
 
 use zwasm_decode::FuncType;
 
+use crate::config::EngineKind;
 use crate::func::FuncKind;
 use crate::store::{StoreCore, StoreInner};
 use crate::trap::{FrameInfo, Trap, TrapCode, WasmBacktrace};
 use crate::values::{from_slot, to_slot, typed_slot};
 use crate::{Caller, Error, Val};
+pub(crate) use run::grow_stack;
 use run::{Exit, Resume, execute, prepare_frame};
 
-/// One wasm activation record. The innermost frame's `pc` is only
-/// up to date while the loop is not running.
+/// One wasm activation record, of either interpreter (a store runs one
+/// engine). The innermost frame's `pc` is only up to date while the loop is
+/// not running.
 #[derive(Clone, Copy, Debug)]
 pub(crate) struct Frame {
     /// Arena index of the instance whose function this is.
@@ -62,9 +66,10 @@ pub(crate) fn call<T>(
     core.call_nesting += 1;
     let outcome = match kind {
         FuncKind::Host { host } => call_host(store, host, None, &ty, params, results),
-        FuncKind::Wasm { instance, defined } => {
-            run_wasm(store, instance, defined, &ty, &slots, results)
-        }
+        FuncKind::Wasm { instance, defined } => match store.core.engine.kind() {
+            EngineKind::Reference => run_wasm(store, instance, defined, &ty, &slots, results),
+            _ => crate::fast::run_wasm(store, instance, defined, &ty, &slots, results),
+        },
     };
     store.core.call_nesting -= 1;
     outcome
@@ -138,7 +143,7 @@ fn run_wasm<T>(
 
 /// Performs the host call the loop stopped for: arguments are on top of the
 /// stack, and the results replace them.
-fn call_host_from_wasm<T>(store: &mut StoreInner<T>, func: u32) -> Result<(), Error> {
+pub(crate) fn call_host_from_wasm<T>(store: &mut StoreInner<T>, func: u32) -> Result<(), Error> {
     let core = &mut store.core;
     let entity = &core.funcs[func as usize];
     let FuncKind::Host { host } = entity.kind else {
@@ -201,7 +206,7 @@ fn call_host<T>(
 }
 
 /// Discards the frames and stack slots of an activation that did not return.
-fn unwind(core: &mut StoreCore, entry_depth: usize, base: usize) {
+pub(crate) fn unwind(core: &mut StoreCore, entry_depth: usize, base: usize) {
     core.frames.truncate(entry_depth);
     core.stack_top = base;
 }

@@ -138,6 +138,7 @@ float_helpers!(f64_min, f64_max, f64_round, f64, 0x0008_0000_0000_0000);
 macro_rules! trapping_trunc {
     ($name:ident, $f:ty => $i:ty, $lower_exclusive:expr, $upper_exclusive:expr) => {
         /// Wasm's trapping float-to-int truncation.
+        #[inline]
         pub(crate) fn $name(x: $f) -> Result<$i, TrapCode> {
             if x.is_nan() {
                 return Err(TrapCode::BadConversionToInteger);
@@ -162,6 +163,47 @@ trapping_trunc!(i64_trunc_f32, f32 => i64, -9223373136366403584.0f32, 9223372036
 trapping_trunc!(u64_trunc_f32, f32 => u64, -1.0f32, 18446744073709551616.0f32);
 trapping_trunc!(i64_trunc_f64, f64 => i64, -9223372036854777856.0f64, 9223372036854775808.0f64);
 trapping_trunc!(u64_trunc_f64, f64 => u64, -1.0f64, 18446744073709551616.0f64);
+
+macro_rules! division {
+    ($div_s:ident, $rem_s:ident, $div_u:ident, $rem_u:ident, $s:ty, $u:ty) => {
+        /// Signed division: traps on zero and on `MIN / -1`.
+        #[inline(always)]
+        pub(crate) fn $div_s(a: $s, b: $s) -> Result<$s, TrapCode> {
+            if b == 0 {
+                Err(TrapCode::IntegerDivisionByZero)
+            } else if a == <$s>::MIN && b == -1 {
+                Err(TrapCode::IntegerOverflow)
+            } else {
+                Ok(a / b)
+            }
+        }
+
+        /// Signed remainder: traps on zero; `MIN % -1` is 0.
+        #[inline(always)]
+        pub(crate) fn $rem_s(a: $s, b: $s) -> Result<$s, TrapCode> {
+            if b == 0 {
+                Err(TrapCode::IntegerDivisionByZero)
+            } else {
+                Ok(a.wrapping_rem(b))
+            }
+        }
+
+        /// Unsigned division: traps on zero.
+        #[inline(always)]
+        pub(crate) fn $div_u(a: $u, b: $u) -> Result<$u, TrapCode> {
+            a.checked_div(b).ok_or(TrapCode::IntegerDivisionByZero)
+        }
+
+        /// Unsigned remainder: traps on zero.
+        #[inline(always)]
+        pub(crate) fn $rem_u(a: $u, b: $u) -> Result<$u, TrapCode> {
+            a.checked_rem(b).ok_or(TrapCode::IntegerDivisionByZero)
+        }
+    };
+}
+
+division!(i32_div_s, i32_rem_s, u32_div, u32_rem, i32, u32);
+division!(i64_div_s, i64_rem_s, u64_div, u64_rem, i64, u64);
 
 /// The start of an access of `len` bytes at `address + offset`, if it lies
 /// within `memory_len` bytes. Computed without wrapping.

@@ -8,7 +8,8 @@
 use zwasm_ir_stack::{BranchTarget, Op};
 
 use super::Frame;
-use super::numeric::{self, Slot, checked_range, effective_address};
+use super::bulk;
+use super::numeric::{self, Slot, effective_address};
 use crate::func::{FuncEntity, FuncKind};
 use crate::instance::InstanceEntity;
 use crate::store::StoreCore;
@@ -60,7 +61,7 @@ macro_rules! signed_rem {
 
 /// Grows the value stack to hold at least `needed` slots, unless that
 /// exceeds `limit`.
-fn grow_stack(stack: &mut Vec<u64>, needed: usize, limit: usize) -> bool {
+pub(crate) fn grow_stack(stack: &mut Vec<u64>, needed: usize, limit: usize) -> bool {
     if needed > limit {
         return false;
     }
@@ -338,21 +339,11 @@ pub(crate) fn execute(
         ($type_index:expr, $table:expr) => {{
             let index = pop!();
             let table = &tables[table_index!($table)];
-            let handle = match usize::try_from(index)
-                .ok()
-                .and_then(|at| table.elements.get(at))
-            {
-                Some(&handle) => handle,
-                None => trap!(TrapCode::UndefinedElement),
-            };
-            if handle == 0 {
-                trap!(TrapCode::IndirectCallToNull);
+            let expected = inst.module.inner.type_ids[$type_index as usize];
+            match bulk::indirect_target(table, index, funcs, expected) {
+                Ok(target) => target,
+                Err(code) => trap!(code),
             }
-            let target = (handle - 1) as u32;
-            if funcs[target as usize].type_id != inst.module.inner.type_ids[$type_index as usize] {
-                trap!(TrapCode::BadSignature);
-            }
-            target
         }};
     }
 
@@ -416,45 +407,31 @@ pub(crate) fn execute(
 
             // --- tables ---
             Op::TableGet { table } => {
-                let table = &tables[table_index!(table)];
-                let index = stack[sp - 1];
-                match usize::try_from(index)
-                    .ok()
-                    .and_then(|at| table.elements.get(at))
-                {
-                    Some(&value) => stack[sp - 1] = value,
-                    None => trap!(TrapCode::TableOutOfBounds),
+                match bulk::table_get(&tables[table_index!(table)], stack[sp - 1]) {
+                    Ok(value) => stack[sp - 1] = value,
+                    Err(code) => trap!(code),
                 }
             }
             Op::TableSet { table } => {
                 let value = pop!();
                 let index = pop!();
-                let table = &mut tables[table_index!(table)];
-                match usize::try_from(index)
-                    .ok()
-                    .and_then(|at| table.elements.get_mut(at))
-                {
-                    Some(entry) => *entry = value,
-                    None => trap!(TrapCode::TableOutOfBounds),
+                if let Err(code) = bulk::table_set(&mut tables[table_index!(table)], index, value) {
+                    trap!(code);
                 }
             }
             Op::TableSize { table } => push!(tables[table_index!(table)].size()),
             Op::TableGrow { table } => {
                 let delta = pop!();
                 let init = stack[sp - 1];
-                let table = &mut tables[table_index!(table)];
-                stack[sp - 1] = table
-                    .grow(delta, init)
-                    .unwrap_or_else(|| table.grow_failure());
+                stack[sp - 1] = bulk::table_grow(&mut tables[table_index!(table)], delta, init);
             }
             Op::TableFill { table } => {
                 let len = pop!();
                 let value = pop!();
                 let start = pop!();
                 let table = &mut tables[table_index!(table)];
-                match checked_range(start, len, table.elements.len()) {
-                    Some(range) => table.elements[range].fill(value),
-                    None => trap!(TrapCode::TableOutOfBounds),
+                if let Err(code) = bulk::table_fill(table, start, value, len) {
+                    trap!(code);
                 }
             }
             Op::TableCopy { dst, src } => {
@@ -462,19 +439,8 @@ pub(crate) fn execute(
                 let source = pop!();
                 let destination = pop!();
                 let (dst, src) = (table_index!(dst), table_index!(src));
-                let src_len = tables[src].elements.len();
-                let dst_len = tables[dst].elements.len();
-                let (Some(from), Some(to)) = (
-                    checked_range(source, len, src_len),
-                    checked_range(destination, len, dst_len),
-                ) else {
-                    trap!(TrapCode::TableOutOfBounds);
-                };
-                if dst == src {
-                    tables[dst].elements.copy_within(from, to.start);
-                } else {
-                    let (to_table, from_table) = two_mut(tables, dst, src);
-                    to_table.elements[to].copy_from_slice(&from_table.elements[from]);
+                if let Err(code) = bulk::table_copy(tables, dst, src, destination, source, len) {
+                    trap!(code);
                 }
             }
             Op::TableInit { elem, table } => {
@@ -483,13 +449,9 @@ pub(crate) fn execute(
                 let destination = pop!();
                 let items = &elems[inst.elems[elem as usize] as usize].items;
                 let table = &mut tables[table_index!(table)];
-                let (Some(from), Some(to)) = (
-                    checked_range(source, len, items.len()),
-                    checked_range(destination, len, table.elements.len()),
-                ) else {
-                    trap!(TrapCode::TableOutOfBounds);
-                };
-                table.elements[to].copy_from_slice(&items[from]);
+                if let Err(code) = bulk::table_init(table, items, destination, source, len) {
+                    trap!(code);
+                }
             }
             Op::ElemDrop { elem } => elems[inst.elems[elem as usize] as usize].items = Vec::new(),
 
@@ -497,17 +459,15 @@ pub(crate) fn execute(
             Op::MemorySize { memory } => push!(memories[memory_index!(memory)].pages()),
             Op::MemoryGrow { memory } => {
                 let memory = &mut memories[memory_index!(memory)];
-                let delta = stack[sp - 1];
-                stack[sp - 1] = memory.grow(delta).unwrap_or_else(|| memory.grow_failure());
+                stack[sp - 1] = bulk::memory_grow(memory, stack[sp - 1]);
             }
             Op::MemoryFill { memory } => {
                 let len = pop!();
                 let value = pop!() as u8;
                 let start = pop!();
                 let memory = &mut memories[memory_index!(memory)].data;
-                match checked_range(start, len, memory.len()) {
-                    Some(range) => memory[range].fill(value),
-                    None => trap!(TrapCode::MemoryOutOfBounds),
+                if let Err(code) = bulk::memory_fill(memory, start, value, len) {
+                    trap!(code);
                 }
             }
             Op::MemoryCopy { dst, src } => {
@@ -515,19 +475,8 @@ pub(crate) fn execute(
                 let source = pop!();
                 let destination = pop!();
                 let (dst, src) = (memory_index!(dst), memory_index!(src));
-                let src_len = memories[src].data.len();
-                let dst_len = memories[dst].data.len();
-                let (Some(from), Some(to)) = (
-                    checked_range(source, len, src_len),
-                    checked_range(destination, len, dst_len),
-                ) else {
-                    trap!(TrapCode::MemoryOutOfBounds);
-                };
-                if dst == src {
-                    memories[dst].data.copy_within(from, to.start);
-                } else {
-                    let (to_memory, from_memory) = two_mut(memories, dst, src);
-                    to_memory.data[to].copy_from_slice(&from_memory.data[from]);
+                if let Err(code) = bulk::memory_copy(memories, dst, src, destination, source, len) {
+                    trap!(code);
                 }
             }
             Op::MemoryInit { data, memory } => {
@@ -536,13 +485,9 @@ pub(crate) fn execute(
                 let destination = pop!();
                 let bytes = datas[inst.datas[data as usize] as usize].bytes();
                 let memory = &mut memories[memory_index!(memory)].data;
-                let (Some(from), Some(to)) = (
-                    checked_range(source, len, bytes.len()),
-                    checked_range(destination, len, memory.len()),
-                ) else {
-                    trap!(TrapCode::MemoryOutOfBounds);
-                };
-                memory[to].copy_from_slice(&bytes[from]);
+                if let Err(code) = bulk::memory_init(memory, bytes, destination, source, len) {
+                    trap!(code);
+                }
             }
             Op::DataDrop { data } => datas[inst.datas[data as usize] as usize].range = 0..0,
 
@@ -740,16 +685,5 @@ pub(crate) fn execute(
             Op::I64TruncSatF64S => unop!(f64, |a| a as i64),
             Op::I64TruncSatF64U => unop!(f64, |a| a as u64),
         }
-    }
-}
-
-/// Two distinct elements of `items`, mutably.
-fn two_mut<T>(items: &mut [T], first: usize, second: usize) -> (&mut T, &mut T) {
-    if first < second {
-        let (low, high) = items.split_at_mut(second);
-        (&mut low[first], &mut high[0])
-    } else {
-        let (low, high) = items.split_at_mut(first);
-        (&mut high[0], &mut low[second])
     }
 }

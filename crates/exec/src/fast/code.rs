@@ -1,0 +1,754 @@
+//! The fast tier's bytecode: register-machine operations whose operands are
+//! slots of the current frame, and [`FastFunc`], one translated function.
+//!
+//! Every operation is defined once, in [`for_each_op!`], grouped by shape
+//! (unary, binary, binary with an immediate, fused compare-and-branch, load,
+//! store) with its semantics, so that the `Op` enum, the opcode names of the
+//! profiler and both dispatchers (`loop { match }` and tail-call threaded)
+//! are generated from the same table. Control, call, table and bulk
+//! operations have their own variants, written out by each dispatcher.
+
+/// A slot index in the current frame (frames are windows of the value stack;
+/// parameters occupy the first slots). Translation rejects frames larger than
+/// `Slot::MAX` slots.
+pub(crate) type Slot = u16;
+
+/// `dst = f(src)`.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub(crate) struct Un {
+    pub dst: Slot,
+    pub src: Slot,
+}
+
+/// `dst = f(a, b)`.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub(crate) struct Bin {
+    pub dst: Slot,
+    pub a: Slot,
+    pub b: Slot,
+}
+
+/// `dst = f(a, imm)`: the second operand was a constant.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub(crate) struct BinImm {
+    pub dst: Slot,
+    pub a: Slot,
+    pub imm: i32,
+}
+
+/// A load from memory 0 with a 32-bit constant offset (the common case).
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub(crate) struct Load {
+    pub dst: Slot,
+    pub addr: Slot,
+    pub offset: u32,
+}
+
+/// A store to memory 0 with a 32-bit constant offset.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub(crate) struct Store {
+    pub addr: Slot,
+    pub value: Slot,
+    pub offset: u32,
+}
+
+/// A load or store of another memory, or with an offset beyond 32 bits:
+/// `memarg` indexes [`FastFunc::imms`] (memory, offset).
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub(crate) struct MemExt {
+    pub kind: u8,
+    /// The loaded value's slot, or the stored value's.
+    pub value: Slot,
+    pub addr: Slot,
+    pub memarg: u32,
+}
+
+/// `if f(a, b) { goto target }`.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub(crate) struct BrCmp {
+    pub a: Slot,
+    pub b: Slot,
+    pub target: u32,
+}
+
+/// `if f(a, imm) { goto target }`.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub(crate) struct BrCmpImm {
+    pub a: Slot,
+    pub imm: i32,
+    pub target: u32,
+}
+
+/// `if f(cond) { goto target }`.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub(crate) struct BrTest {
+    pub cond: Slot,
+    pub target: u32,
+}
+
+/// Two independent copies (the product of parallel-move resolution).
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub(crate) struct Copy2 {
+    pub dst0: Slot,
+    pub src0: Slot,
+    pub dst1: Slot,
+    pub src1: Slot,
+}
+
+/// `dst = cond != 0 ? a : b`.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub(crate) struct Select {
+    pub dst: Slot,
+    pub cond: Slot,
+    pub a: Slot,
+    pub b: Slot,
+}
+
+/// A call: `list` indexes [`FastFunc::lists`], where the argument slots and
+/// then the result slots are stored (see [`FastFunc::call_slots`]).
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub(crate) struct Call {
+    /// Defined-function index for internal calls, module function index
+    /// otherwise.
+    pub func: u32,
+    pub list: u32,
+}
+
+/// A call through a table (wasmparser caps tables at 100 per module).
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub(crate) struct CallIndirect {
+    pub index: Slot,
+    pub table: u16,
+    pub type_index: u32,
+    pub list: u32,
+}
+
+/// Three slot operands and two module indices (bulk memory and table ops):
+/// destination, source and length, or start, value and length. The indices
+/// are entry `imm` of [`FastFunc::imms`] (these ops are not hot, and keeping
+/// every payload within 12 bytes keeps an [`Op`] at 16).
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub(crate) struct Bulk {
+    pub a: Slot,
+    pub b: Slot,
+    pub c: Slot,
+    pub imm: u32,
+}
+
+/// One slot and one module index (globals, sizes, `ref.func`).
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub(crate) struct SlotIndex {
+    pub slot: Slot,
+    pub index: u32,
+}
+
+/// Two slots and one module index (`table.get`, `table.set`, `memory.grow`).
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub(crate) struct Slots2Index {
+    pub a: Slot,
+    pub b: Slot,
+    pub index: u32,
+}
+
+/// `table.grow`: result, initial value, delta.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub(crate) struct TableGrow {
+    pub dst: Slot,
+    pub init: Slot,
+    pub delta: Slot,
+    pub table: u32,
+}
+
+/// `br_table`: `targets` indexes [`FastFunc::targets`], `len` entries, the
+/// last one the default.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub(crate) struct BrTable {
+    pub index: Slot,
+    pub targets: u32,
+    pub len: u32,
+}
+
+/// A 32-bit constant.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub(crate) struct Const32 {
+    pub dst: Slot,
+    pub value: u32,
+}
+
+/// A 64-bit constant, in halves so that an [`Op`] stays 4-byte aligned.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub(crate) struct Const64 {
+    pub dst: Slot,
+    pub low: u32,
+    pub high: u32,
+}
+
+impl Const64 {
+    pub(crate) fn new(dst: Slot, value: u64) -> Const64 {
+        Const64 {
+            dst,
+            low: value as u32,
+            high: (value >> 32) as u32,
+        }
+    }
+
+    #[inline(always)]
+    pub(crate) fn value(self) -> u64 {
+        u64::from(self.low) | (u64::from(self.high) << 32)
+    }
+}
+
+/// Invokes `$m!` with the whole op table. Shapes:
+/// * `un`: `Variant: T => |a| expr` — `dst = expr` with `a: T` read from `src`.
+/// * `un_trap`: the same, `expr` a `Result<_, TrapCode>`.
+/// * `bin`: `Variant: T => |a, b| expr`.
+/// * `bin_trap`: the same, `expr` a `Result<_, TrapCode>`.
+/// * `bin_imm`: `Variant: T => |a, b| expr`, `b` the immediate as a `T`.
+/// * `br_cmp` / `br_cmp_imm` / `br_test`: branch when `expr` holds.
+/// * `load`: `Variant: N => |bytes| expr` reads `N` bytes of memory 0.
+/// * `store`: `Variant: N => |v| expr` writes the `[u8; N]` `expr` of slot `v`.
+/// * `other`: the remaining variants and their operand struct, executed by
+///   code written out in each dispatcher.
+macro_rules! for_each_op {
+    ($m:ident ! $($args:tt)*) => {
+        $m! { $($args)*
+        un {
+            I32Eqz: u32 => |a| a == 0;
+            I32Clz: u32 => |a| a.leading_zeros();
+            I32Ctz: u32 => |a| a.trailing_zeros();
+            I32Popcnt: u32 => |a| a.count_ones();
+            I32Extend8S: u32 => |a| a as i8 as i32;
+            I32Extend16S: u32 => |a| a as i16 as i32;
+            I64Eqz: u64 => |a| a == 0;
+            I64Clz: u64 => |a| u64::from(a.leading_zeros());
+            I64Ctz: u64 => |a| u64::from(a.trailing_zeros());
+            I64Popcnt: u64 => |a| u64::from(a.count_ones());
+            I64Extend8S: u64 => |a| a as i8 as i64;
+            I64Extend16S: u64 => |a| a as i16 as i64;
+            I64Extend32S: u64 => |a| a as i32 as i64;
+            F32Abs: u32 => |a| a & 0x7fff_ffff;
+            F32Neg: u32 => |a| a ^ 0x8000_0000;
+            F32Ceil: f32 => |a| numeric::f32_round(a, f32::ceil);
+            F32Floor: f32 => |a| numeric::f32_round(a, f32::floor);
+            F32Trunc: f32 => |a| numeric::f32_round(a, f32::trunc);
+            F32Nearest: f32 => |a| numeric::f32_round(a, f32::round_ties_even);
+            F32Sqrt: f32 => |a| a.sqrt();
+            F64Abs: u64 => |a| a & 0x7fff_ffff_ffff_ffff;
+            F64Neg: u64 => |a| a ^ 0x8000_0000_0000_0000;
+            F64Ceil: f64 => |a| numeric::f64_round(a, f64::ceil);
+            F64Floor: f64 => |a| numeric::f64_round(a, f64::floor);
+            F64Trunc: f64 => |a| numeric::f64_round(a, f64::trunc);
+            F64Nearest: f64 => |a| numeric::f64_round(a, f64::round_ties_even);
+            F64Sqrt: f64 => |a| a.sqrt();
+            I32WrapI64: u64 => |a| a as u32;
+            I64ExtendI32S: i32 => |a| a as i64;
+            I64ExtendI32U: u32 => |a| u64::from(a);
+            F32ConvertI32S: i32 => |a| a as f32;
+            F32ConvertI32U: u32 => |a| a as f32;
+            F32ConvertI64S: i64 => |a| a as f32;
+            F32ConvertI64U: u64 => |a| a as f32;
+            F32DemoteF64: f64 => |a| a as f32;
+            F64ConvertI32S: i32 => |a| f64::from(a);
+            F64ConvertI32U: u32 => |a| f64::from(a);
+            F64ConvertI64S: i64 => |a| a as f64;
+            F64ConvertI64U: u64 => |a| a as f64;
+            F64PromoteF32: f32 => |a| f64::from(a);
+            // Rust's float-to-int `as` saturates and maps NaN to 0, exactly
+            // the non-trapping conversions' semantics.
+            I32TruncSatF32S: f32 => |a| a as i32;
+            I32TruncSatF32U: f32 => |a| a as u32;
+            I32TruncSatF64S: f64 => |a| a as i32;
+            I32TruncSatF64U: f64 => |a| a as u32;
+            I64TruncSatF32S: f32 => |a| a as i64;
+            I64TruncSatF32U: f32 => |a| a as u64;
+            I64TruncSatF64S: f64 => |a| a as i64;
+            I64TruncSatF64U: f64 => |a| a as u64;
+            RefIsNull: u64 => |a| a == 0;
+        }
+        un_trap {
+            I32TruncF32S: f32 => |a| numeric::i32_trunc_f32(a);
+            I32TruncF32U: f32 => |a| numeric::u32_trunc_f32(a);
+            I32TruncF64S: f64 => |a| numeric::i32_trunc_f64(a);
+            I32TruncF64U: f64 => |a| numeric::u32_trunc_f64(a);
+            I64TruncF32S: f32 => |a| numeric::i64_trunc_f32(a);
+            I64TruncF32U: f32 => |a| numeric::u64_trunc_f32(a);
+            I64TruncF64S: f64 => |a| numeric::i64_trunc_f64(a);
+            I64TruncF64U: f64 => |a| numeric::u64_trunc_f64(a);
+        }
+        bin {
+            I32Eq: u32 => |a, b| a == b;
+            I32Ne: u32 => |a, b| a != b;
+            I32LtS: i32 => |a, b| a < b;
+            I32LtU: u32 => |a, b| a < b;
+            I32GtS: i32 => |a, b| a > b;
+            I32GtU: u32 => |a, b| a > b;
+            I32LeS: i32 => |a, b| a <= b;
+            I32LeU: u32 => |a, b| a <= b;
+            I32GeS: i32 => |a, b| a >= b;
+            I32GeU: u32 => |a, b| a >= b;
+            I32Add: u32 => |a, b| a.wrapping_add(b);
+            I32Sub: u32 => |a, b| a.wrapping_sub(b);
+            I32Mul: u32 => |a, b| a.wrapping_mul(b);
+            I32And: u32 => |a, b| a & b;
+            I32Or: u32 => |a, b| a | b;
+            I32Xor: u32 => |a, b| a ^ b;
+            I32Shl: u32 => |a, b| a.wrapping_shl(b);
+            I32ShrS: i32 => |a, b| a.wrapping_shr(b as u32);
+            I32ShrU: u32 => |a, b| a.wrapping_shr(b);
+            I32Rotl: u32 => |a, b| a.rotate_left(b % 32);
+            I32Rotr: u32 => |a, b| a.rotate_right(b % 32);
+            I64Eq: u64 => |a, b| a == b;
+            I64Ne: u64 => |a, b| a != b;
+            I64LtS: i64 => |a, b| a < b;
+            I64LtU: u64 => |a, b| a < b;
+            I64GtS: i64 => |a, b| a > b;
+            I64GtU: u64 => |a, b| a > b;
+            I64LeS: i64 => |a, b| a <= b;
+            I64LeU: u64 => |a, b| a <= b;
+            I64GeS: i64 => |a, b| a >= b;
+            I64GeU: u64 => |a, b| a >= b;
+            I64Add: u64 => |a, b| a.wrapping_add(b);
+            I64Sub: u64 => |a, b| a.wrapping_sub(b);
+            I64Mul: u64 => |a, b| a.wrapping_mul(b);
+            I64And: u64 => |a, b| a & b;
+            I64Or: u64 => |a, b| a | b;
+            I64Xor: u64 => |a, b| a ^ b;
+            I64Shl: u64 => |a, b| a.wrapping_shl(b as u32);
+            I64ShrS: i64 => |a, b| a.wrapping_shr(b as u32);
+            I64ShrU: u64 => |a, b| a.wrapping_shr(b as u32);
+            I64Rotl: u64 => |a, b| a.rotate_left((b % 64) as u32);
+            I64Rotr: u64 => |a, b| a.rotate_right((b % 64) as u32);
+            F32Eq: f32 => |a, b| a == b;
+            F32Ne: f32 => |a, b| a != b;
+            F32Lt: f32 => |a, b| a < b;
+            F32Gt: f32 => |a, b| a > b;
+            F32Le: f32 => |a, b| a <= b;
+            F32Ge: f32 => |a, b| a >= b;
+            F32Add: f32 => |a, b| a + b;
+            F32Sub: f32 => |a, b| a - b;
+            F32Mul: f32 => |a, b| a * b;
+            F32Div: f32 => |a, b| a / b;
+            F32Min: f32 => |a, b| numeric::f32_min(a, b);
+            F32Max: f32 => |a, b| numeric::f32_max(a, b);
+            F32Copysign: u32 => |a, b| (a & 0x7fff_ffff) | (b & 0x8000_0000);
+            F64Eq: f64 => |a, b| a == b;
+            F64Ne: f64 => |a, b| a != b;
+            F64Lt: f64 => |a, b| a < b;
+            F64Gt: f64 => |a, b| a > b;
+            F64Le: f64 => |a, b| a <= b;
+            F64Ge: f64 => |a, b| a >= b;
+            F64Add: f64 => |a, b| a + b;
+            F64Sub: f64 => |a, b| a - b;
+            F64Mul: f64 => |a, b| a * b;
+            F64Div: f64 => |a, b| a / b;
+            F64Min: f64 => |a, b| numeric::f64_min(a, b);
+            F64Max: f64 => |a, b| numeric::f64_max(a, b);
+            F64Copysign: u64 => |a, b| (a & 0x7fff_ffff_ffff_ffff) | (b & 0x8000_0000_0000_0000);
+        }
+        bin_trap {
+            I32DivS: i32 => |a, b| numeric::i32_div_s(a, b);
+            I32DivU: u32 => |a, b| numeric::u32_div(a, b);
+            I32RemS: i32 => |a, b| numeric::i32_rem_s(a, b);
+            I32RemU: u32 => |a, b| numeric::u32_rem(a, b);
+            I64DivS: i64 => |a, b| numeric::i64_div_s(a, b);
+            I64DivU: u64 => |a, b| numeric::u64_div(a, b);
+            I64RemS: i64 => |a, b| numeric::i64_rem_s(a, b);
+            I64RemU: u64 => |a, b| numeric::u64_rem(a, b);
+        }
+        bin_imm {
+            I32EqImm: u32 => |a, b| a == b;
+            I32NeImm: u32 => |a, b| a != b;
+            I32LtSImm: i32 => |a, b| a < b;
+            I32LtUImm: u32 => |a, b| a < b;
+            I32GtSImm: i32 => |a, b| a > b;
+            I32GtUImm: u32 => |a, b| a > b;
+            I32LeSImm: i32 => |a, b| a <= b;
+            I32LeUImm: u32 => |a, b| a <= b;
+            I32GeSImm: i32 => |a, b| a >= b;
+            I32GeUImm: u32 => |a, b| a >= b;
+            I32AddImm: u32 => |a, b| a.wrapping_add(b);
+            I32SubImm: u32 => |a, b| a.wrapping_sub(b);
+            I32MulImm: u32 => |a, b| a.wrapping_mul(b);
+            I32AndImm: u32 => |a, b| a & b;
+            I32OrImm: u32 => |a, b| a | b;
+            I32XorImm: u32 => |a, b| a ^ b;
+            I32ShlImm: u32 => |a, b| a.wrapping_shl(b);
+            I32ShrSImm: i32 => |a, b| a.wrapping_shr(b as u32);
+            I32ShrUImm: u32 => |a, b| a.wrapping_shr(b);
+            I32RotlImm: u32 => |a, b| a.rotate_left(b % 32);
+            I32RotrImm: u32 => |a, b| a.rotate_right(b % 32);
+            I64EqImm: u64 => |a, b| a == b;
+            I64NeImm: u64 => |a, b| a != b;
+            I64LtSImm: i64 => |a, b| a < b;
+            I64LtUImm: u64 => |a, b| a < b;
+            I64GtSImm: i64 => |a, b| a > b;
+            I64GtUImm: u64 => |a, b| a > b;
+            I64LeSImm: i64 => |a, b| a <= b;
+            I64LeUImm: u64 => |a, b| a <= b;
+            I64GeSImm: i64 => |a, b| a >= b;
+            I64GeUImm: u64 => |a, b| a >= b;
+            I64AddImm: u64 => |a, b| a.wrapping_add(b);
+            I64SubImm: u64 => |a, b| a.wrapping_sub(b);
+            I64MulImm: u64 => |a, b| a.wrapping_mul(b);
+            I64AndImm: u64 => |a, b| a & b;
+            I64OrImm: u64 => |a, b| a | b;
+            I64XorImm: u64 => |a, b| a ^ b;
+            I64ShlImm: u64 => |a, b| a.wrapping_shl(b as u32);
+            I64ShrSImm: i64 => |a, b| a.wrapping_shr(b as u32);
+            I64ShrUImm: u64 => |a, b| a.wrapping_shr(b as u32);
+            I64RotlImm: u64 => |a, b| a.rotate_left((b % 64) as u32);
+            I64RotrImm: u64 => |a, b| a.rotate_right((b % 64) as u32);
+        }
+        br_test {
+            BrNez32: u32 => |a| a != 0;
+            BrEqz32: u32 => |a| a == 0;
+            BrNez64: u64 => |a| a != 0;
+            BrEqz64: u64 => |a| a == 0;
+        }
+        br_cmp {
+            BrI32Eq: u32 => |a, b| a == b;
+            BrI32Ne: u32 => |a, b| a != b;
+            BrI32LtS: i32 => |a, b| a < b;
+            BrI32LtU: u32 => |a, b| a < b;
+            BrI32LeS: i32 => |a, b| a <= b;
+            BrI32LeU: u32 => |a, b| a <= b;
+            BrI64Eq: u64 => |a, b| a == b;
+            BrI64Ne: u64 => |a, b| a != b;
+            BrI64LtS: i64 => |a, b| a < b;
+            BrI64LtU: u64 => |a, b| a < b;
+            BrI64LeS: i64 => |a, b| a <= b;
+            BrI64LeU: u64 => |a, b| a <= b;
+            BrF32Eq: f32 => |a, b| a == b;
+            BrF32Ne: f32 => |a, b| a != b;
+            BrF32Lt: f32 => |a, b| a < b;
+            BrF32Le: f32 => |a, b| a <= b;
+            BrF32NotLt: f32 => |a, b| !(a < b);
+            BrF32NotLe: f32 => |a, b| !(a <= b);
+            BrF64Eq: f64 => |a, b| a == b;
+            BrF64Ne: f64 => |a, b| a != b;
+            BrF64Lt: f64 => |a, b| a < b;
+            BrF64Le: f64 => |a, b| a <= b;
+            BrF64NotLt: f64 => |a, b| !(a < b);
+            BrF64NotLe: f64 => |a, b| !(a <= b);
+        }
+        br_cmp_imm {
+            BrI32EqImm: u32 => |a, b| a == b;
+            BrI32NeImm: u32 => |a, b| a != b;
+            BrI32LtSImm: i32 => |a, b| a < b;
+            BrI32LtUImm: u32 => |a, b| a < b;
+            BrI32GtSImm: i32 => |a, b| a > b;
+            BrI32GtUImm: u32 => |a, b| a > b;
+            BrI32LeSImm: i32 => |a, b| a <= b;
+            BrI32LeUImm: u32 => |a, b| a <= b;
+            BrI32GeSImm: i32 => |a, b| a >= b;
+            BrI32GeUImm: u32 => |a, b| a >= b;
+            BrI64EqImm: u64 => |a, b| a == b;
+            BrI64NeImm: u64 => |a, b| a != b;
+            BrI64LtSImm: i64 => |a, b| a < b;
+            BrI64LtUImm: u64 => |a, b| a < b;
+            BrI64GtSImm: i64 => |a, b| a > b;
+            BrI64GtUImm: u64 => |a, b| a > b;
+            BrI64LeSImm: i64 => |a, b| a <= b;
+            BrI64LeUImm: u64 => |a, b| a <= b;
+            BrI64GeSImm: i64 => |a, b| a >= b;
+            BrI64GeUImm: u64 => |a, b| a >= b;
+        }
+        load {
+            I32Load: 4 => |b| u64::from(u32::from_le_bytes(b));
+            I64Load: 8 => |b| u64::from_le_bytes(b);
+            I32Load8S: 1 => |b| u64::from(b[0] as i8 as i32 as u32);
+            I32Load8U: 1 => |b| u64::from(b[0]);
+            I32Load16S: 2 => |b| u64::from(i16::from_le_bytes(b) as i32 as u32);
+            I32Load16U: 2 => |b| u64::from(u16::from_le_bytes(b));
+            I64Load8S: 1 => |b| b[0] as i8 as i64 as u64;
+            I64Load16S: 2 => |b| i16::from_le_bytes(b) as i64 as u64;
+            I64Load32S: 4 => |b| i32::from_le_bytes(b) as i64 as u64;
+        }
+        store {
+            I32Store: 4 => |v| (v as u32).to_le_bytes();
+            I64Store: 8 => |v| v.to_le_bytes();
+            I32Store8: 1 => |v| [v as u8];
+            I32Store16: 2 => |v| (v as u16).to_le_bytes();
+        }
+        other {
+            Trap(()),
+            Br(u32),
+            BrTable(BrTable),
+            Return0(()),
+            Return1(Slot),
+            Return(u32),
+            CallInternal(Call),
+            Call(Call),
+            CallIndirect(CallIndirect),
+            ReturnCallInternal(Call),
+            ReturnCall(Call),
+            ReturnCallIndirect(CallIndirect),
+            Copy(Un),
+            Copy2(Copy2),
+            Const32(Const32),
+            Const64(Const64),
+            Select(Select),
+            GlobalGet(SlotIndex),
+            GlobalSet(SlotIndex),
+            RefFunc(SlotIndex),
+            LoadExt(MemExt),
+            StoreExt(MemExt),
+            MemorySize(SlotIndex),
+            MemoryGrow(Slots2Index),
+            MemoryFill(Bulk),
+            MemoryCopy(Bulk),
+            MemoryInit(Bulk),
+            DataDrop(u32),
+            TableGet(Slots2Index),
+            TableSet(Slots2Index),
+            TableSize(SlotIndex),
+            TableGrow(TableGrow),
+            TableFill(Bulk),
+            TableCopy(Bulk),
+            TableInit(Bulk),
+            ElemDrop(u32),
+        }
+        }
+    };
+}
+pub(crate) use for_each_op;
+
+macro_rules! define_op {
+    (
+        un { $($un:ident: $unt:ty => |$una:ident| $une:expr;)* }
+        un_trap { $($ut:ident: $utt:ty => |$uta:ident| $ute:expr;)* }
+        bin { $($bin:ident: $bint:ty => |$bina:ident, $binb:ident| $bine:expr;)* }
+        bin_trap { $($bt:ident: $btt:ty => |$bta:ident, $btb:ident| $bte:expr;)* }
+        bin_imm { $($bi:ident: $bit:ty => |$bia:ident, $bib:ident| $bie:expr;)* }
+        br_test { $($bz:ident: $bzt:ty => |$bza:ident| $bze:expr;)* }
+        br_cmp { $($bc:ident: $bct:ty => |$bca:ident, $bcb:ident| $bce:expr;)* }
+        br_cmp_imm { $($bci:ident: $bcit:ty => |$bcia:ident, $bcib:ident| $bcie:expr;)* }
+        load { $($ld:ident: $ldn:literal => |$ldb:ident| $lde:expr;)* }
+        store { $($st:ident: $stn:literal => |$stv:ident| $ste:expr;)* }
+        other { $($other:ident($ty:ty),)* }
+    ) => {
+        /// One fast-tier operation. See [`for_each_op!`] for the semantics.
+        #[derive(Clone, Copy, Debug, PartialEq, Eq)]
+        pub(crate) enum Op {
+            $($un(Un),)*
+            $($ut(Un),)*
+            $($bin(Bin),)*
+            $($bt(Bin),)*
+            $($bi(BinImm),)*
+            $($bz(BrTest),)*
+            $($bc(BrCmp),)*
+            $($bci(BrCmpImm),)*
+            $($ld(Load),)*
+            $($st(Store),)*
+            $($other($ty),)*
+        }
+
+        /// The operation of an [`Op`] without its operands: what the
+        /// profiler counts.
+        #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
+        #[allow(clippy::enum_variant_names)]
+        pub(crate) enum OpKind {
+            $($un,)* $($ut,)* $($bin,)* $($bt,)* $($bi,)* $($bz,)* $($bc,)* $($bci,)*
+            $($ld,)* $($st,)* $($other,)*
+        }
+
+        impl OpKind {
+            /// Every kind's name, indexed by `kind as usize`.
+            pub(crate) const NAMES: &'static [&'static str] = &[
+                $(stringify!($un),)* $(stringify!($ut),)* $(stringify!($bin),)*
+                $(stringify!($bt),)* $(stringify!($bi),)* $(stringify!($bz),)*
+                $(stringify!($bc),)* $(stringify!($bci),)* $(stringify!($ld),)*
+                $(stringify!($st),)* $(stringify!($other),)*
+            ];
+        }
+
+        impl Op {
+            /// Which operation this is.
+            #[inline(always)]
+            pub(crate) fn kind(&self) -> OpKind {
+                match self {
+                    $(Op::$un(_) => OpKind::$un,)*
+                    $(Op::$ut(_) => OpKind::$ut,)*
+                    $(Op::$bin(_) => OpKind::$bin,)*
+                    $(Op::$bt(_) => OpKind::$bt,)*
+                    $(Op::$bi(_) => OpKind::$bi,)*
+                    $(Op::$bz(_) => OpKind::$bz,)*
+                    $(Op::$bc(_) => OpKind::$bc,)*
+                    $(Op::$bci(_) => OpKind::$bci,)*
+                    $(Op::$ld(_) => OpKind::$ld,)*
+                    $(Op::$st(_) => OpKind::$st,)*
+                    $(Op::$other(_) => OpKind::$other,)*
+                }
+            }
+
+            /// The branch target of a conditional or unconditional branch
+            /// (not `br_table`), for patching and verification.
+            pub(crate) fn target_mut(&mut self) -> Option<&mut u32> {
+                match self {
+                    $(Op::$bz(x) => Some(&mut x.target),)*
+                    $(Op::$bc(x) => Some(&mut x.target),)*
+                    $(Op::$bci(x) => Some(&mut x.target),)*
+                    Op::Br(target) => Some(target),
+                    _ => None,
+                }
+            }
+
+            /// Calls `f` on every slot operand (read or written).
+            pub(crate) fn for_each_slot(&self, mut f: impl FnMut(Slot)) {
+                match *self {
+                    $(Op::$un(x) => { f(x.dst); f(x.src); })*
+                    $(Op::$ut(x) => { f(x.dst); f(x.src); })*
+                    $(Op::$bin(x) => { f(x.dst); f(x.a); f(x.b); })*
+                    $(Op::$bt(x) => { f(x.dst); f(x.a); f(x.b); })*
+                    $(Op::$bi(x) => { f(x.dst); f(x.a); })*
+                    $(Op::$bz(x) => f(x.cond),)*
+                    $(Op::$bc(x) => { f(x.a); f(x.b); })*
+                    $(Op::$bci(x) => f(x.a),)*
+                    $(Op::$ld(x) => { f(x.dst); f(x.addr); })*
+                    $(Op::$st(x) => { f(x.addr); f(x.value); })*
+                    Op::BrTable(x) => f(x.index),
+                    Op::Return1(src) => f(src),
+                    Op::CallIndirect(x) | Op::ReturnCallIndirect(x) => f(x.index),
+                    Op::Copy(x) => { f(x.dst); f(x.src); }
+                    Op::Copy2(x) => { f(x.dst0); f(x.src0); f(x.dst1); f(x.src1); }
+                    Op::Const32(x) => f(x.dst),
+                    Op::Const64(x) => f(x.dst),
+                    Op::Select(x) => { f(x.dst); f(x.cond); f(x.a); f(x.b); }
+                    Op::GlobalGet(x) | Op::GlobalSet(x) | Op::RefFunc(x)
+                    | Op::MemorySize(x) | Op::TableSize(x) => f(x.slot),
+                    Op::LoadExt(x) | Op::StoreExt(x) => { f(x.value); f(x.addr); }
+                    Op::MemoryGrow(x) | Op::TableGet(x) | Op::TableSet(x) => { f(x.a); f(x.b); }
+                    Op::MemoryFill(x) | Op::MemoryCopy(x) | Op::MemoryInit(x)
+                    | Op::TableFill(x) | Op::TableCopy(x) | Op::TableInit(x) => {
+                        f(x.a); f(x.b); f(x.c);
+                    }
+                    Op::TableGrow(x) => { f(x.dst); f(x.init); f(x.delta); }
+                    Op::Trap(()) | Op::Br(_) | Op::Return0(()) | Op::Return(_)
+                    | Op::CallInternal(_) | Op::Call(_) | Op::ReturnCallInternal(_)
+                    | Op::ReturnCall(_) | Op::DataDrop(_) | Op::ElemDrop(_) => {}
+                }
+            }
+        }
+    };
+}
+
+for_each_op!(define_op!);
+
+impl Op {
+    /// Whether control never falls through to the next operation.
+    pub(crate) fn is_terminator(&self) -> bool {
+        matches!(
+            self,
+            Op::Trap(())
+                | Op::Br(_)
+                | Op::BrTable(_)
+                | Op::Return0(())
+                | Op::Return1(_)
+                | Op::Return(_)
+                | Op::ReturnCallInternal(_)
+                | Op::ReturnCall(_)
+                | Op::ReturnCallIndirect(_)
+        )
+    }
+}
+
+/// Access widths and result conversions of the [`MemExt`] loads and stores.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+#[repr(u8)]
+pub(crate) enum MemKind {
+    I32Load,
+    I64Load,
+    I32Load8S,
+    I32Load8U,
+    I32Load16S,
+    I32Load16U,
+    I64Load8S,
+    I64Load16S,
+    I64Load32S,
+    I32Store,
+    I64Store,
+    I32Store8,
+    I32Store16,
+}
+
+impl MemKind {
+    pub(crate) const ALL: [MemKind; 13] = [
+        MemKind::I32Load,
+        MemKind::I64Load,
+        MemKind::I32Load8S,
+        MemKind::I32Load8U,
+        MemKind::I32Load16S,
+        MemKind::I32Load16U,
+        MemKind::I64Load8S,
+        MemKind::I64Load16S,
+        MemKind::I64Load32S,
+        MemKind::I32Store,
+        MemKind::I64Store,
+        MemKind::I32Store8,
+        MemKind::I32Store16,
+    ];
+
+    pub(crate) fn from_u8(kind: u8) -> Option<MemKind> {
+        MemKind::ALL.get(kind as usize).copied()
+    }
+}
+
+/// One function translated to the fast tier.
+#[derive(Debug)]
+pub(crate) struct FastFunc {
+    pub code: Box<[Op]>,
+    /// Byte offset in the module of the wasm operator each op came from
+    /// (`u32::MAX`: none), for backtraces.
+    pub offsets: Box<[u32]>,
+    /// Slot lists of calls and multi-value returns.
+    pub lists: Box<[Slot]>,
+    /// `br_table` targets.
+    pub targets: Box<[u32]>,
+    /// Immediates that do not fit in an op: `(memory, offset)` of the
+    /// [`MemExt`] accesses, the two indices of the [`Bulk`] ops.
+    pub imms: Box<[(u32, u64)]>,
+    /// Slots of the frame proper; calls place their arguments right after.
+    pub frame_size: u32,
+    /// Slots the frame may touch from its base: the frame, the outgoing
+    /// arguments or results of its calls, and its own results.
+    pub extent: u32,
+    pub params: u32,
+    pub results: u32,
+}
+
+impl FastFunc {
+    /// The argument and result slots of a call's `list`.
+    #[inline(always)]
+    pub(crate) fn call_slots(&self, list: u32) -> (&[Slot], &[Slot]) {
+        let at = list as usize;
+        let (Some(&args), Some(&results)) = (self.lists.get(at), self.lists.get(at + 1)) else {
+            return (&[], &[]);
+        };
+        let args_start = at + 2;
+        let results_start = args_start + args as usize;
+        let results_end = results_start + results as usize;
+        match (
+            self.lists.get(args_start..results_start),
+            self.lists.get(results_start..results_end),
+        ) {
+            (Some(args), Some(results)) => (args, results),
+            _ => (&[], &[]),
+        }
+    }
+
+    /// The slots a multi-value `return` reads.
+    #[inline(always)]
+    pub(crate) fn return_slots(&self, list: u32) -> &[Slot] {
+        let at = list as usize;
+        let len = self.lists.get(at).map_or(0, |&len| len as usize);
+        self.lists.get(at + 1..at + 1 + len).unwrap_or(&[])
+    }
+
+    /// The wasm offset op `pc` came from.
+    pub(crate) fn offset(&self, pc: usize) -> Option<usize> {
+        match self.offsets.get(pc) {
+            Some(&offset) if offset != u32::MAX => Some(offset as usize),
+            _ => None,
+        }
+    }
+}

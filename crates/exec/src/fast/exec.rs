@@ -1,0 +1,814 @@
+//! The fast tier's dispatcher: `loop { match }` over the current function's
+//! ops, with the operands in frame slots.
+//!
+//! Wasm→wasm calls push a [`Frame`] and continue in the same loop (wasm
+//! recursion never uses host stack); the callee's frame starts right after
+//! the caller's, where the caller copied the arguments, and its `return`
+//! writes the results straight into the result slots of the caller's call
+//! op (a caller frame's saved pc is that op). The loop returns to its
+//! generic driver only when the entry frame returns, on a trap, or to have a
+//! host function called, with the arguments in the caller's outgoing slots.
+
+use super::code::{FastFunc, MemKind, Op, Slot, for_each_op};
+use super::profile::Profile;
+use super::regs::{Cursor, Regs};
+use crate::Error;
+use crate::func::{FuncEntity, FuncKind};
+use crate::instance::InstanceEntity;
+use crate::interp::numeric::{self, Slot as SlotValue};
+use crate::interp::{Frame, bulk, grow_stack};
+use crate::store::StoreCore;
+use crate::trap::TrapCode;
+
+/// Why [`execute`] returned without failing.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub(crate) enum Exit {
+    /// The entry frame returned; its results are in its first slots.
+    Returned,
+    /// Host function `func` (arena index) must be called with the arguments
+    /// on top of the stack (`StoreCore::stack_top`); then the loop resumes
+    /// with [`Resume::AfterHostCall`], or [`Resume::ReturnAfterHostCall`]
+    /// for a tail call (`tail`).
+    HostCall { func: u32, tail: bool },
+}
+
+/// How to continue the innermost frame.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub(crate) enum Resume {
+    /// Start it (its pc is 0).
+    Start,
+    /// Its host call (the op at its saved pc) left results in its outgoing
+    /// slots.
+    AfterHostCall,
+    /// Its host tail call left results in its outgoing slots: return them.
+    ReturnAfterHostCall,
+}
+
+/// Why [`execute`] failed.
+#[derive(Debug)]
+pub(crate) enum Fault {
+    Trap(TrapCode),
+    /// A callee could not be translated.
+    Compile(Error),
+}
+
+/// An immediate operand as the type an operation works on.
+pub(super) trait Imm {
+    fn from_imm(imm: i32) -> Self;
+}
+
+impl Imm for u32 {
+    #[inline(always)]
+    fn from_imm(imm: i32) -> Self {
+        imm as u32
+    }
+}
+
+impl Imm for i32 {
+    #[inline(always)]
+    fn from_imm(imm: i32) -> Self {
+        imm
+    }
+}
+
+impl Imm for u64 {
+    #[inline(always)]
+    fn from_imm(imm: i32) -> Self {
+        i64::from(imm) as u64
+    }
+}
+
+impl Imm for i64 {
+    #[inline(always)]
+    fn from_imm(imm: i32) -> Self {
+        i64::from(imm)
+    }
+}
+
+/// `N` bytes of `memory` at `addr + offset`, if in bounds.
+#[inline(always)]
+pub(super) fn load<const N: usize>(memory: &[u8], addr: u64, offset: u64) -> Option<[u8; N]> {
+    let start = usize::try_from(addr.checked_add(offset)?).ok()?;
+    memory.get(start..)?.first_chunk::<N>().copied()
+}
+
+/// Writes `bytes` to `memory` at `addr + offset`; `false` if out of bounds.
+#[inline(always)]
+pub(super) fn store<const N: usize>(
+    memory: &mut [u8],
+    addr: u64,
+    offset: u64,
+    bytes: [u8; N],
+) -> bool {
+    let start = addr
+        .checked_add(offset)
+        .and_then(|start| usize::try_from(start).ok());
+    match start.and_then(|start| memory.get_mut(start..)?.first_chunk_mut::<N>()) {
+        Some(dst) => {
+            *dst = bytes;
+            true
+        }
+        None => false,
+    }
+}
+
+/// A [`MemKind`] load: the value's slot bits.
+fn load_ext(kind: MemKind, memory: &[u8], addr: u64, offset: u64) -> Option<u64> {
+    Some(match kind {
+        MemKind::I32Load => u64::from(u32::from_le_bytes(load(memory, addr, offset)?)),
+        MemKind::I64Load => u64::from_le_bytes(load(memory, addr, offset)?),
+        MemKind::I32Load8S => u64::from(load::<1>(memory, addr, offset)?[0] as i8 as i32 as u32),
+        MemKind::I32Load8U => u64::from(load::<1>(memory, addr, offset)?[0]),
+        MemKind::I32Load16S => {
+            u64::from(i16::from_le_bytes(load(memory, addr, offset)?) as i32 as u32)
+        }
+        MemKind::I32Load16U => u64::from(u16::from_le_bytes(load(memory, addr, offset)?)),
+        MemKind::I64Load8S => load::<1>(memory, addr, offset)?[0] as i8 as i64 as u64,
+        MemKind::I64Load16S => i16::from_le_bytes(load(memory, addr, offset)?) as i64 as u64,
+        MemKind::I64Load32S => i32::from_le_bytes(load(memory, addr, offset)?) as i64 as u64,
+        MemKind::I32Store | MemKind::I64Store | MemKind::I32Store8 | MemKind::I32Store16 => {
+            return None;
+        }
+    })
+}
+
+/// A [`MemKind`] store of slot bits `value`; `false` if out of bounds.
+fn store_ext(kind: MemKind, memory: &mut [u8], addr: u64, offset: u64, value: u64) -> bool {
+    match kind {
+        MemKind::I32Store => store(memory, addr, offset, (value as u32).to_le_bytes()),
+        MemKind::I64Store => store(memory, addr, offset, value.to_le_bytes()),
+        MemKind::I32Store8 => store(memory, addr, offset, [value as u8]),
+        MemKind::I32Store16 => store(memory, addr, offset, (value as u16).to_le_bytes()),
+        _ => false,
+    }
+}
+
+/// The result slots of the call op `op` of `func`.
+#[inline(always)]
+fn call_results<'a>(func: &'a FastFunc, op: Option<&Op>) -> &'a [Slot] {
+    match op {
+        Some(Op::CallInternal(call) | Op::Call(call)) => func.call_slots(call.list).1,
+        Some(Op::CallIndirect(call)) => func.call_slots(call.list).1,
+        _ => &[],
+    }
+}
+
+/// Arena index of the first memory of `inst` (`usize::MAX` without one:
+/// validation guarantees no memory op runs then).
+#[inline(always)]
+fn first_memory(inst: &InstanceEntity) -> usize {
+    inst.memories.first().map_or(usize::MAX, |&m| m as usize)
+}
+
+/// A caller suspended by a call in this run of the loop.
+#[derive(Clone, Copy)]
+#[allow(missing_debug_implementations)]
+struct Suspended<'a> {
+    func: &'a FastFunc,
+    inst: &'a InstanceEntity,
+    /// Where the callee's results go.
+    results: &'a [Slot],
+    base: usize,
+    mem0: usize,
+    instance: u32,
+    defined: u32,
+    /// The call op.
+    call_pc: u32,
+}
+
+/// An internal inconsistency, reported instead of panicking.
+fn internal(message: &str) -> Fault {
+    Fault::Compile(Error::Limit(format!("fast interpreter: {message}")))
+}
+
+/// Runs the innermost frame until the frame at depth `entry_depth` returns.
+/// The innermost frame's pc is saved into `core.frames` whenever the loop
+/// returns. `PROFILE` counts ops, calls and time in `core.profile`.
+pub(crate) fn execute<const PROFILE: bool>(
+    core: &mut StoreCore,
+    entry_depth: usize,
+    resume: Resume,
+) -> Result<Exit, Fault> {
+    let limits = core.limits;
+    let StoreCore {
+        funcs,
+        tables,
+        memories,
+        globals,
+        instances,
+        elems,
+        datas,
+        stack,
+        stack_top,
+        frames,
+        profile,
+        ..
+    } = core;
+    let funcs: &[FuncEntity] = funcs;
+    let instances: &[InstanceEntity] = instances;
+    let mut profile: Option<&mut Profile> = if PROFILE {
+        profile.as_deref_mut()
+    } else {
+        None
+    };
+
+    // The running frame lives in locals, popped off `frames`; the callers
+    // it suspends go on `callers`, with direct references to their code, so
+    // that a return needs no lookup. `frames` gets both back whenever the
+    // loop is left other than by the entry frame returning (`suspend!`).
+    let Some(top) = frames.pop() else {
+        return Ok(Exit::Returned);
+    };
+    let mut instance_index = top.instance;
+    let mut defined = top.func;
+    let mut inst = &instances[top.instance as usize];
+    let Some(mut func) = inst.module.inner.fast.get(top.func) else {
+        frames.push(top);
+        return Err(internal("frame without code"));
+    };
+    let mut base = top.base;
+    let (Some(mut cursor), Some(mut regs)) = (
+        Cursor::new(&func.code, top.pc as usize),
+        Regs::new(stack, base, func.extent as usize),
+    ) else {
+        frames.push(top);
+        return Err(internal("frame outside its code or the stack"));
+    };
+    let mut mem0 = first_memory(inst);
+    let mut callers: Vec<Suspended<'_>> = Vec::new();
+    if let Some(profile) = profile.as_deref_mut() {
+        if resume == Resume::Start {
+            profile.enter(top.instance, top.func);
+        } else {
+            profile.switch(Some((top.instance, top.func)));
+        }
+    }
+
+    macro_rules! stop_profile {
+        () => {
+            if let Some(profile) = profile.as_deref_mut() {
+                profile.switch(None);
+            }
+        };
+    }
+    /// Leaves the loop with the whole call stack back on `frames`, the
+    /// running frame's pc at the op being executed.
+    macro_rules! suspend {
+        ($result:expr) => {{
+            for caller in callers.drain(..) {
+                frames.push(Frame {
+                    instance: caller.instance,
+                    func: caller.defined,
+                    pc: caller.call_pc,
+                    base: caller.base,
+                });
+            }
+            frames.push(Frame {
+                instance: instance_index,
+                func: defined,
+                pc: cursor.pc().wrapping_sub(1) as u32,
+                base,
+            });
+            stop_profile!();
+            return $result;
+        }};
+    }
+    macro_rules! trap {
+        ($code:expr) => {
+            suspend!(Err(Fault::Trap($code)))
+        };
+    }
+    macro_rules! try_trap {
+        ($result:expr) => {
+            if let Err(code) = $result {
+                trap!(code);
+            }
+        };
+    }
+    macro_rules! memory_index {
+        ($memory:expr) => {
+            inst.memories[$memory as usize] as usize
+        };
+    }
+    /// The two indices of a bulk op.
+    macro_rules! bulk_imms {
+        ($bulk:expr) => {{
+            let (x, y) = func.imms[$bulk.imm as usize];
+            (x, y as u32)
+        }};
+    }
+    macro_rules! table_index {
+        ($table:expr) => {
+            inst.tables[$table as usize] as usize
+        };
+    }
+    /// The code of defined function `defined` of `callee_inst`, translated
+    /// now if this is its first call.
+    macro_rules! code_of {
+        ($callee_inst:expr, $defined:expr) => {{
+            let module = &$callee_inst.module.inner;
+            match module
+                .fast
+                .get_or_compile(&module.bytes, &module.description, $defined)
+            {
+                Ok(callee) => callee,
+                Err(error) => suspend!(Err(Fault::Compile(Error::from(error)))),
+            }
+        }};
+    }
+    /// Copies call arguments into the outgoing slots after the frame.
+    macro_rules! pass_args {
+        ($args:expr) => {{
+            let out = func.frame_size as usize;
+            for (i, &arg) in $args.iter().enumerate() {
+                regs.write(out + i, regs.get(arg));
+            }
+        }};
+    }
+    /// Suspends the running frame (whose call op's results go to
+    /// `$results`) and continues in `callee`, whose arguments are in place.
+    macro_rules! enter {
+        ($callee_inst:expr, $instance:expr, $defined:expr, $callee:expr, $results:expr) => {{
+            let callee: &FastFunc = $callee;
+            if frames.len() + callers.len() + 1 >= limits.max_call_depth {
+                trap!(TrapCode::StackOverflow);
+            }
+            let new_base = base + func.frame_size as usize;
+            let callee_regs = match Regs::new(stack, new_base, callee.extent as usize) {
+                Some(callee_regs) => callee_regs,
+                None => {
+                    let needed = new_base + callee.extent as usize;
+                    if !grow_stack(stack, needed, limits.max_value_stack) {
+                        trap!(TrapCode::StackOverflow);
+                    }
+                    match Regs::new(stack, new_base, callee.extent as usize) {
+                        Some(callee_regs) => callee_regs,
+                        None => trap!(TrapCode::StackOverflow),
+                    }
+                }
+            };
+            let Some(callee_cursor) = Cursor::new(&callee.code, 0) else {
+                suspend!(Err(internal("function without code")));
+            };
+            callers.push(Suspended {
+                func,
+                inst,
+                results: $results,
+                base,
+                mem0,
+                instance: instance_index,
+                defined,
+                call_pc: cursor.pc().wrapping_sub(1) as u32,
+            });
+            inst = $callee_inst;
+            instance_index = $instance;
+            defined = $defined;
+            mem0 = first_memory(inst);
+            func = callee;
+            cursor = callee_cursor;
+            base = new_base;
+            regs = callee_regs;
+            if let Some(profile) = profile.as_deref_mut() {
+                profile.enter($instance, $defined);
+            }
+        }};
+    }
+    /// Replaces the running frame by one for `callee`, its arguments read
+    /// from `args`.
+    macro_rules! tail_enter {
+        ($callee_inst:expr, $instance:expr, $defined:expr, $callee:expr, $args:expr) => {{
+            let callee: &FastFunc = $callee;
+            let args: &[Slot] = $args;
+            let mut small = [0u64; 16];
+            let large: Vec<u64>;
+            let values: &[u64] = if args.len() <= small.len() {
+                for (value, &arg) in small.iter_mut().zip(args) {
+                    *value = regs.get(arg);
+                }
+                &small[..args.len()]
+            } else {
+                large = args.iter().map(|&arg| regs.get(arg)).collect();
+                &large
+            };
+            let needed = base + callee.extent as usize;
+            if needed > stack.len() && !grow_stack(stack, needed, limits.max_value_stack) {
+                trap!(TrapCode::StackOverflow);
+            }
+            let (Some(callee_regs), Some(callee_cursor)) = (
+                Regs::new(stack, base, callee.extent as usize),
+                Cursor::new(&callee.code, 0),
+            ) else {
+                trap!(TrapCode::StackOverflow);
+            };
+            for (i, &value) in values.iter().enumerate() {
+                callee_regs.write(i, value);
+            }
+            inst = $callee_inst;
+            instance_index = $instance;
+            defined = $defined;
+            mem0 = first_memory(inst);
+            func = callee;
+            cursor = callee_cursor;
+            regs = callee_regs;
+            if let Some(profile) = profile.as_deref_mut() {
+                profile.enter($instance, $defined);
+            }
+        }};
+    }
+    /// Leaves the loop to have host function `target` called with `args`.
+    macro_rules! host_call {
+        ($target:expr, $args:expr, $tail:expr) => {{
+            let args: &[Slot] = $args;
+            pass_args!(args);
+            *stack_top = base + func.frame_size as usize + args.len();
+            suspend!(Ok(Exit::HostCall {
+                func: $target,
+                tail: $tail,
+            }));
+        }};
+    }
+    /// Calls function `target` (arena index) with the arguments and results
+    /// of the call op with slot list `list`.
+    macro_rules! call_func {
+        ($target:expr, $list:expr, $tail:expr) => {{
+            let target: u32 = $target;
+            let (args, results) = func.call_slots($list);
+            match funcs[target as usize].kind {
+                FuncKind::Wasm { instance, defined } => {
+                    let callee_inst = &instances[instance as usize];
+                    let callee = code_of!(callee_inst, defined);
+                    if $tail {
+                        tail_enter!(callee_inst, instance, defined, callee, args);
+                    } else {
+                        pass_args!(args);
+                        enter!(callee_inst, instance, defined, callee, results);
+                    }
+                }
+                FuncKind::Host { .. } => host_call!(target, args, $tail),
+            }
+        }};
+    }
+    /// The function a `call_indirect` reaches.
+    macro_rules! indirect_target {
+        ($call:expr) => {{
+            let call = $call;
+            let table = &tables[table_index!(call.table)];
+            let expected = inst.module.inner.type_ids[call.type_index as usize];
+            match bulk::indirect_target(table, regs.get(call.index), funcs, expected) {
+                Ok(target) => target,
+                Err(code) => trap!(code),
+            }
+        }};
+    }
+    /// Ends the running frame, handing `count` results (result `i` is
+    /// `value`) to its caller's call op, or to the entry frame's first slots.
+    macro_rules! do_return {
+        ($count:expr, |$i:ident| $value:expr) => {{
+            let count: usize = $count;
+            if let Some(caller) = callers.pop() {
+                let Some(caller_regs) = Regs::new(stack, caller.base, caller.func.extent as usize)
+                else {
+                    suspend!(Err(internal("caller frame outside the stack")));
+                };
+                for ($i, &slot) in caller.results.iter().enumerate().take(count) {
+                    caller_regs.set(slot, $value);
+                }
+                let Some(caller_cursor) =
+                    Cursor::new(&caller.func.code, caller.call_pc as usize + 1)
+                else {
+                    suspend!(Err(internal("call at the end of the code")));
+                };
+                inst = caller.inst;
+                instance_index = caller.instance;
+                defined = caller.defined;
+                mem0 = caller.mem0;
+                func = caller.func;
+                cursor = caller_cursor;
+                base = caller.base;
+                regs = caller_regs;
+                if let Some(profile) = profile.as_deref_mut() {
+                    profile.switch(Some((instance_index, defined)));
+                }
+            } else if frames.len() > entry_depth
+                && let Some(caller) = frames.pop()
+            {
+                // A caller suspended by an earlier run of the loop.
+                let caller_inst = &instances[caller.instance as usize];
+                let caller_pc = caller.pc as usize;
+                let found = caller_inst
+                    .module
+                    .inner
+                    .fast
+                    .get(caller.func)
+                    .and_then(|f| {
+                        Some((
+                            f,
+                            Regs::new(stack, caller.base, f.extent as usize)?,
+                            Cursor::new(&f.code, caller_pc + 1)?,
+                        ))
+                    });
+                let Some((caller_func, caller_regs, caller_cursor)) = found else {
+                    frames.push(caller);
+                    suspend!(Err(internal("caller frame without code")));
+                };
+                let results = call_results(caller_func, caller_func.code.get(caller_pc));
+                for ($i, &slot) in results.iter().enumerate().take(count) {
+                    caller_regs.set(slot, $value);
+                }
+                inst = caller_inst;
+                instance_index = caller.instance;
+                defined = caller.func;
+                mem0 = first_memory(inst);
+                func = caller_func;
+                cursor = caller_cursor;
+                base = caller.base;
+                regs = caller_regs;
+                if let Some(profile) = profile.as_deref_mut() {
+                    profile.switch(Some((instance_index, defined)));
+                }
+            } else {
+                // The entry frame returns; results may be read from the
+                // slots they go to.
+                let mut small = [0u64; 16];
+                if count <= small.len() {
+                    for $i in 0..count {
+                        small[$i] = $value;
+                    }
+                    for (i, &value) in small[..count].iter().enumerate() {
+                        regs.write(i, value);
+                    }
+                } else {
+                    let values: Vec<u64> = (0..count).map(|$i| $value).collect();
+                    for (i, value) in values.into_iter().enumerate() {
+                        regs.write(i, value);
+                    }
+                }
+                stop_profile!();
+                return Ok(Exit::Returned);
+            }
+        }};
+    }
+    macro_rules! dispatch {
+        (
+            $op:expr; { $($extra:tt)* }
+            un { $($un:ident: $unt:ty => |$una:ident| $une:expr;)* }
+            un_trap { $($ut:ident: $utt:ty => |$uta:ident| $ute:expr;)* }
+            bin { $($bin:ident: $bint:ty => |$bina:ident, $binb:ident| $bine:expr;)* }
+            bin_trap { $($bt:ident: $btt:ty => |$bta:ident, $btb:ident| $bte:expr;)* }
+            bin_imm { $($bi:ident: $bit:ty => |$bia:ident, $bib:ident| $bie:expr;)* }
+            br_test { $($bz:ident: $bzt:ty => |$bza:ident| $bze:expr;)* }
+            br_cmp { $($bc:ident: $bct:ty => |$bca:ident, $bcb:ident| $bce:expr;)* }
+            br_cmp_imm { $($bci:ident: $bcit:ty => |$bcia:ident, $bcib:ident| $bcie:expr;)* }
+            load { $($ld:ident: $ldn:literal => |$ldb:ident| $lde:expr;)* }
+            store { $($st:ident: $stn:literal => |$stv:ident| $ste:expr;)* }
+            other { $($other:ident($ty:ty),)* }
+        ) => {
+            match *$op {
+                $(Op::$un(x) => {
+                    let $una = <$unt as SlotValue>::from_slot(regs.get(x.src));
+                    regs.set(x.dst, SlotValue::into_slot($une));
+                })*
+                $(Op::$ut(x) => {
+                    let $uta = <$utt as SlotValue>::from_slot(regs.get(x.src));
+                    match $ute {
+                        Ok(value) => regs.set(x.dst, SlotValue::into_slot(value)),
+                        Err(code) => trap!(code),
+                    }
+                })*
+                $(Op::$bin(x) => {
+                    let $bina = <$bint as SlotValue>::from_slot(regs.get(x.a));
+                    let $binb = <$bint as SlotValue>::from_slot(regs.get(x.b));
+                    regs.set(x.dst, SlotValue::into_slot($bine));
+                })*
+                $(Op::$bt(x) => {
+                    let $bta = <$btt as SlotValue>::from_slot(regs.get(x.a));
+                    let $btb = <$btt as SlotValue>::from_slot(regs.get(x.b));
+                    match $bte {
+                        Ok(value) => regs.set(x.dst, SlotValue::into_slot(value)),
+                        Err(code) => trap!(code),
+                    }
+                })*
+                $(Op::$bi(x) => {
+                    let $bia = <$bit as SlotValue>::from_slot(regs.get(x.a));
+                    let $bib = <$bit as Imm>::from_imm(x.imm);
+                    regs.set(x.dst, SlotValue::into_slot($bie));
+                })*
+                $(Op::$bz(x) => {
+                    let $bza = <$bzt as SlotValue>::from_slot(regs.get(x.cond));
+                    if $bze {
+                        cursor.jump(x.target);
+                    }
+                })*
+                $(Op::$bc(x) => {
+                    let $bca = <$bct as SlotValue>::from_slot(regs.get(x.a));
+                    let $bcb = <$bct as SlotValue>::from_slot(regs.get(x.b));
+                    if $bce {
+                        cursor.jump(x.target);
+                    }
+                })*
+                $(Op::$bci(x) => {
+                    let $bcia = <$bcit as SlotValue>::from_slot(regs.get(x.a));
+                    let $bcib = <$bcit as Imm>::from_imm(x.imm);
+                    if $bcie {
+                        cursor.jump(x.target);
+                    }
+                })*
+                $(Op::$ld(x) => {
+                    let memory = &memories[mem0].data;
+                    match load::<$ldn>(memory, regs.get(x.addr), u64::from(x.offset)) {
+                        Some($ldb) => regs.set(x.dst, $lde),
+                        None => trap!(TrapCode::MemoryOutOfBounds),
+                    }
+                })*
+                $(Op::$st(x) => {
+                    let $stv = regs.get(x.value);
+                    let memory = &mut memories[mem0].data;
+                    if !store::<$stn>(memory, regs.get(x.addr), u64::from(x.offset), $ste) {
+                        trap!(TrapCode::MemoryOutOfBounds);
+                    }
+                })*
+                $($extra)*
+            }
+        };
+    }
+
+    match resume {
+        Resume::Start => {}
+        Resume::AfterHostCall => {
+            let out = func.frame_size as usize;
+            let pc = cursor.pc();
+            for (i, &slot) in call_results(func, func.code.get(pc)).iter().enumerate() {
+                regs.set(slot, regs.read(out + i));
+            }
+            cursor.jump(pc as u32 + 1);
+        }
+        Resume::ReturnAfterHostCall => {
+            let out = func.frame_size as usize;
+            do_return!(func.results as usize, |i| regs.read(out + i));
+        }
+    }
+
+    loop {
+        #[cfg(feature = "tail-dispatch")]
+        if !PROFILE {
+            let memory: &mut [u8] = match memories.get_mut(mem0) {
+                Some(memory) => &mut memory.data,
+                None => &mut [],
+            };
+            let stop = super::threaded::run(cursor, regs, memory);
+            cursor = stop.cursor;
+            if let Some(code) = stop.trap {
+                trap!(code);
+            }
+        }
+        let op = cursor.next();
+        if PROFILE && let Some(profile) = profile.as_deref_mut() {
+            profile.count(op.kind());
+        }
+        for_each_op!(dispatch! op; {
+            Op::Trap(()) => trap!(TrapCode::Unreachable),
+            Op::Br(target) => cursor.jump(target),
+            Op::BrTable(table) => {
+                let index = regs.get(table.index) as u32;
+                let case = index.min(table.len.saturating_sub(1));
+                match func.targets.get((table.targets + case) as usize) {
+                    Some(&target) => cursor.jump(target),
+                    None => suspend!(Err(internal("br_table target out of range"))),
+                }
+            }
+            Op::Return0(()) => do_return!(0, |_i| 0),
+            Op::Return1(src) => do_return!(1, |_i| regs.get(src)),
+            Op::Return(list) => {
+                let slots = func.return_slots(list);
+                do_return!(slots.len(), |i| slots.get(i).map_or(0, |&slot| regs.get(slot)));
+            }
+            Op::CallInternal(call) => {
+                let callee = code_of!(inst, call.func);
+                let (args, results) = func.call_slots(call.list);
+                pass_args!(args);
+                enter!(inst, instance_index, call.func, callee, results);
+            }
+            Op::Call(call) => {
+                let target = inst.funcs[call.func as usize];
+                call_func!(target, call.list, false);
+            }
+            Op::CallIndirect(call) => {
+                let target = indirect_target!(call);
+                call_func!(target, call.list, false);
+            }
+            Op::ReturnCallInternal(call) => {
+                let callee = code_of!(inst, call.func);
+                tail_enter!(inst, instance_index, call.func, callee, func.call_slots(call.list).0);
+            }
+            Op::ReturnCall(call) => {
+                let target = inst.funcs[call.func as usize];
+                call_func!(target, call.list, true);
+            }
+            Op::ReturnCallIndirect(call) => {
+                let target = indirect_target!(call);
+                call_func!(target, call.list, true);
+            }
+            Op::Copy(x) => regs.set(x.dst, regs.get(x.src)),
+            Op::Copy2(x) => {
+                regs.set(x.dst0, regs.get(x.src0));
+                regs.set(x.dst1, regs.get(x.src1));
+            }
+            Op::Const32(x) => regs.set(x.dst, u64::from(x.value)),
+            Op::Const64(x) => regs.set(x.dst, x.value()),
+            Op::Select(x) => {
+                let value = if regs.get(x.cond) as u32 != 0 {
+                    regs.get(x.a)
+                } else {
+                    regs.get(x.b)
+                };
+                regs.set(x.dst, value);
+            }
+            Op::GlobalGet(x) => {
+                regs.set(x.slot, globals[inst.globals[x.index as usize] as usize].value);
+            }
+            Op::GlobalSet(x) => {
+                globals[inst.globals[x.index as usize] as usize].value = regs.get(x.slot);
+            }
+            Op::RefFunc(x) => regs.set(x.slot, u64::from(inst.funcs[x.index as usize]) + 1),
+            Op::LoadExt(x) => {
+                let (memory, offset) = func.imms[x.memarg as usize];
+                let memory = &memories[memory_index!(memory)].data;
+                let loaded = MemKind::from_u8(x.kind)
+                    .and_then(|kind| load_ext(kind, memory, regs.get(x.addr), offset));
+                match loaded {
+                    Some(value) => regs.set(x.value, value),
+                    None => trap!(TrapCode::MemoryOutOfBounds),
+                }
+            }
+            Op::StoreExt(x) => {
+                let (memory, offset) = func.imms[x.memarg as usize];
+                let memory = &mut memories[memory_index!(memory)].data;
+                let stored = MemKind::from_u8(x.kind).is_some_and(|kind| {
+                    store_ext(kind, memory, regs.get(x.addr), offset, regs.get(x.value))
+                });
+                if !stored {
+                    trap!(TrapCode::MemoryOutOfBounds);
+                }
+            }
+            Op::MemorySize(x) => regs.set(x.slot, memories[memory_index!(x.index)].pages()),
+            Op::MemoryGrow(x) => {
+                let memory = &mut memories[memory_index!(x.index)];
+                regs.set(x.a, bulk::memory_grow(memory, regs.get(x.b)));
+            }
+            Op::MemoryFill(x) => {
+                let (bx, _) = bulk_imms!(x);
+                let memory = &mut memories[memory_index!(bx)].data;
+                let (start, value, len) = (regs.get(x.a), regs.get(x.b) as u8, regs.get(x.c));
+                try_trap!(bulk::memory_fill(memory, start, value, len));
+            }
+            Op::MemoryCopy(x) => {
+                let (bx, by) = bulk_imms!(x);
+                let (dst, src) = (memory_index!(bx), memory_index!(by));
+                let (d, s, n) = (regs.get(x.a), regs.get(x.b), regs.get(x.c));
+                try_trap!(bulk::memory_copy(memories, dst, src, d, s, n));
+            }
+            Op::MemoryInit(x) => {
+                let (bx, by) = bulk_imms!(x);
+                let bytes = datas[inst.datas[bx as usize] as usize].bytes();
+                let memory = &mut memories[memory_index!(by)].data;
+                let (d, s, n) = (regs.get(x.a), regs.get(x.b), regs.get(x.c));
+                try_trap!(bulk::memory_init(memory, bytes, d, s, n));
+            }
+            Op::DataDrop(data) => datas[inst.datas[data as usize] as usize].range = 0..0,
+            Op::TableGet(x) => {
+                match bulk::table_get(&tables[table_index!(x.index)], regs.get(x.b)) {
+                    Ok(value) => regs.set(x.a, value),
+                    Err(code) => trap!(code),
+                }
+            }
+            Op::TableSet(x) => {
+                let table = &mut tables[table_index!(x.index)];
+                try_trap!(bulk::table_set(table, regs.get(x.a), regs.get(x.b)));
+            }
+            Op::TableSize(x) => regs.set(x.slot, tables[table_index!(x.index)].size()),
+            Op::TableGrow(x) => {
+                let table = &mut tables[table_index!(x.table)];
+                regs.set(x.dst, bulk::table_grow(table, regs.get(x.delta), regs.get(x.init)));
+            }
+            Op::TableFill(x) => {
+                let (bx, _) = bulk_imms!(x);
+                let table = &mut tables[table_index!(bx)];
+                try_trap!(bulk::table_fill(table, regs.get(x.a), regs.get(x.b), regs.get(x.c)));
+            }
+            Op::TableCopy(x) => {
+                let (bx, by) = bulk_imms!(x);
+                let (dst, src) = (table_index!(bx), table_index!(by));
+                let (d, s, n) = (regs.get(x.a), regs.get(x.b), regs.get(x.c));
+                try_trap!(bulk::table_copy(tables, dst, src, d, s, n));
+            }
+            Op::TableInit(x) => {
+                let (bx, by) = bulk_imms!(x);
+                let items = &elems[inst.elems[bx as usize] as usize].items;
+                let table = &mut tables[table_index!(by)];
+                let (d, s, n) = (regs.get(x.a), regs.get(x.b), regs.get(x.c));
+                try_trap!(bulk::table_init(table, items, d, s, n));
+            }
+            Op::ElemDrop(elem) => elems[inst.elems[elem as usize] as usize].items = Vec::new(),
+        });
+    }
+}

@@ -1,0 +1,163 @@
+//! Per-module storage of fast-tier code, translated on first call.
+//!
+//! `Module::new` validates every body (through the ir-stack translation);
+//! the register IR is built from a body only when the function first runs,
+//! by validating that one body again into `RegBuilder`. The result lives in
+//! the module, shared by every instance and store.
+
+use std::sync::{Mutex, OnceLock, PoisonError};
+
+use wasmparser::{FuncToValidate, ValidatorResources, WasmFeatures};
+use zwasm_decode::Module;
+use zwasm_ir_reg::{RegBuilder, passes};
+
+use super::code::FastFunc;
+use super::compile::{CompileError, lower};
+
+/// What re-validating a body needs: the validator's view of the module and
+/// each defined function's type index in it.
+pub(crate) struct Revalidation {
+    pub resources: ValidatorResources,
+    pub features: WasmFeatures,
+    pub types: Box<[u32]>,
+}
+
+pub(crate) struct LazyCode {
+    funcs: Box<[OnceLock<Result<FastFunc, CompileError>>]>,
+    revalidation: Option<Revalidation>,
+    /// Reused between translations; a thread that finds it taken builds
+    /// with a fresh one.
+    builder: Mutex<RegBuilder>,
+}
+
+impl LazyCode {
+    pub fn new(defined: usize, revalidation: Option<Revalidation>) -> LazyCode {
+        LazyCode {
+            funcs: (0..defined).map(|_| OnceLock::new()).collect(),
+            revalidation,
+            builder: Mutex::new(RegBuilder::new()),
+        }
+    }
+
+    /// The translation of defined function `defined`, if it was made.
+    #[inline(always)]
+    pub fn get(&self, defined: u32) -> Option<&FastFunc> {
+        match self.funcs.get(defined as usize)?.get()? {
+            Ok(func) => Some(func),
+            Err(_) => None,
+        }
+    }
+
+    /// The translation of defined function `defined`, made now if needed.
+    #[inline(always)]
+    pub fn get_or_compile(
+        &self,
+        bytes: &[u8],
+        module: &Module,
+        defined: u32,
+    ) -> Result<&FastFunc, &CompileError> {
+        let Some(cell) = self.funcs.get(defined as usize) else {
+            return Err(&OUT_OF_RANGE);
+        };
+        if let Some(result) = cell.get() {
+            return result.as_ref();
+        }
+        self.compile_into(cell, bytes, module, defined)
+    }
+
+    #[cold]
+    #[inline(never)]
+    fn compile_into<'a>(
+        &'a self,
+        cell: &'a OnceLock<Result<FastFunc, CompileError>>,
+        bytes: &[u8],
+        module: &Module,
+        defined: u32,
+    ) -> Result<&'a FastFunc, &'a CompileError> {
+        let result = match self.builder.try_lock() {
+            Ok(mut builder) => self.compile(&mut builder, bytes, module, defined),
+            Err(std::sync::TryLockError::Poisoned(poisoned)) => {
+                self.compile(&mut poisoned.into_inner(), bytes, module, defined)
+            }
+            Err(std::sync::TryLockError::WouldBlock) => {
+                self.compile(&mut RegBuilder::new(), bytes, module, defined)
+            }
+        };
+        // Another thread may have won the race; its result is as good.
+        let _ = cell.set(result);
+        match cell.get() {
+            Some(result) => result.as_ref(),
+            None => Err(&OUT_OF_RANGE),
+        }
+    }
+
+    fn compile(
+        &self,
+        builder: &mut RegBuilder,
+        bytes: &[u8],
+        module: &Module,
+        defined: u32,
+    ) -> Result<FastFunc, CompileError> {
+        let func_index = module.func_imports + defined;
+        let internal = |message: &str| CompileError::Internal {
+            func: func_index,
+            message: message.to_string(),
+        };
+        let revalidation = self
+            .revalidation
+            .as_ref()
+            .ok_or_else(|| internal("module kept no validation state"))?;
+        let ty = *revalidation
+            .types
+            .get(defined as usize)
+            .ok_or_else(|| internal("function index out of range"))?;
+        let to_validate = FuncToValidate {
+            resources: revalidation.resources.clone(),
+            index: func_index,
+            ty,
+            features: revalidation.features,
+        };
+        let mut reg = builder
+            .build(bytes, module, func_index, to_validate)
+            .map_err(CompileError::Validate)?;
+        passes::run_default(&mut reg);
+        lower(&reg, module)
+    }
+
+    /// Translates every function not translated yet; the first failure is
+    /// returned (the others are still cached).
+    pub fn compile_all(&self, bytes: &[u8], module: &Module) -> Result<(), CompileError> {
+        let mut builder = self.builder.lock().unwrap_or_else(PoisonError::into_inner);
+        let mut first_error = None;
+        for (defined, cell) in self.funcs.iter().enumerate() {
+            if cell.get().is_some() {
+                continue;
+            }
+            let result = self.compile(&mut builder, bytes, module, defined as u32);
+            if let Err(error) = &result {
+                first_error.get_or_insert_with(|| error.clone());
+            }
+            let _ = cell.set(result);
+        }
+        first_error.map_or(Ok(()), Err)
+    }
+}
+
+static OUT_OF_RANGE: CompileError = CompileError::Internal {
+    func: u32::MAX,
+    message: String::new(),
+};
+
+impl std::fmt::Debug for LazyCode {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        let translated = self
+            .funcs
+            .iter()
+            .filter(|cell| cell.get().is_some())
+            .count();
+        f.debug_struct("LazyCode")
+            .field("functions", &self.funcs.len())
+            .field("translated", &translated)
+            .finish_non_exhaustive()
+    }
+}

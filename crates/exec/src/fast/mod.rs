@@ -1,0 +1,143 @@
+//! The fast interpreter: the default execution tier.
+//!
+//! Functions run as a compact register-machine bytecode ([`code`]) whose
+//! operands are slots of a frame, translated on first call from the
+//! optimised register IR (ir-reg) by [`compile`], stored per module in
+//! [`lazy`] and run by the dispatcher in [`exec`]. This module is the
+//! generic driver around the dispatcher, like the reference interpreter's:
+//! it enters wasm from the host, performs the host calls the loop asks for
+//! (through the reference interpreter's host-call path, which sees the same
+//! stack layout) and turns traps into errors with backtraces. Design notes:
+//! `docs/decisions/0006-fast-interpreter.md`.
+
+mod code;
+mod compile;
+mod exec;
+mod lazy;
+mod profile;
+mod regs;
+#[cfg(test)]
+mod tests;
+#[cfg(feature = "tail-dispatch")]
+mod threaded;
+
+use zwasm_decode::FuncType;
+
+pub(crate) use lazy::{LazyCode, Revalidation};
+pub(crate) use profile::Profile;
+pub use profile::{FuncProfile, OpProfile, ProfileReport};
+
+use crate::interp::{Frame, call_host_from_wasm, grow_stack, unwind};
+use crate::store::{StoreCore, StoreInner};
+use crate::trap::{FrameInfo, Trap, TrapCode, WasmBacktrace};
+use crate::values::from_slot;
+use crate::{Error, Val};
+use exec::{Exit, Fault, Resume, execute};
+
+/// Runs wasm function `defined` of instance `instance` to completion on the
+/// fast tier, translating it first if this is its first call.
+pub(crate) fn run_wasm<T>(
+    store: &mut StoreInner<T>,
+    instance: u32,
+    defined: u32,
+    ty: &FuncType,
+    params: &[u64],
+    results: &mut [Val],
+) -> Result<(), Error> {
+    let core = &mut store.core;
+    let base = core.stack_top;
+    let entry_depth = core.frames.len();
+    if entry_depth >= core.limits.max_call_depth {
+        return Err(trap(core, TrapCode::StackOverflow).into());
+    }
+    let module = core.instances[instance as usize].module.clone();
+    let inner = &module.inner;
+    let func = inner
+        .fast
+        .get_or_compile(&inner.bytes, &inner.description, defined)
+        .map_err(Error::from)?;
+    let needed = base + (func.extent as usize).max(params.len());
+    if needed > core.stack.len()
+        && !grow_stack(&mut core.stack, needed, core.limits.max_value_stack)
+    {
+        return Err(trap(core, TrapCode::StackOverflow).into());
+    }
+    core.stack[base..base + params.len()].copy_from_slice(params);
+    core.frames.push(Frame {
+        instance,
+        func: defined,
+        pc: 0,
+        base,
+    });
+    core.stack_top = needed;
+
+    let mut resume = Resume::Start;
+    loop {
+        let outcome = if store.core.profile.is_some() {
+            execute::<true>(&mut store.core, entry_depth, resume)
+        } else {
+            execute::<false>(&mut store.core, entry_depth, resume)
+        };
+        match outcome {
+            Ok(Exit::Returned) => break,
+            Ok(Exit::HostCall { func, tail }) => {
+                if let Err(error) = call_host_from_wasm(store, func) {
+                    unwind(&mut store.core, entry_depth, base);
+                    return Err(error);
+                }
+                resume = if tail {
+                    Resume::ReturnAfterHostCall
+                } else {
+                    Resume::AfterHostCall
+                };
+            }
+            Err(Fault::Trap(code)) => {
+                let trap = trap(&store.core, code);
+                unwind(&mut store.core, entry_depth, base);
+                return Err(trap.into());
+            }
+            Err(Fault::Compile(error)) => {
+                unwind(&mut store.core, entry_depth, base);
+                return Err(error);
+            }
+        }
+    }
+    let core = &mut store.core;
+    for (at, (result, ty)) in results.iter_mut().zip(ty.results.iter()).enumerate() {
+        *result = from_slot(core.id, core.stack[base + at], *ty);
+    }
+    core.stack_top = base;
+    Ok(())
+}
+
+/// A trap with the backtrace of all wasm frames currently on the stack; a
+/// frame's saved pc is the op it was executing (a call, for callers).
+fn trap(core: &StoreCore, code: TrapCode) -> Trap {
+    let frames = core
+        .frames
+        .iter()
+        .rev()
+        .filter_map(|frame| {
+            let module = &core.instances.get(frame.instance as usize)?.module;
+            let func_index = module.inner.func_imports() + frame.func;
+            let offset = module
+                .inner
+                .fast
+                .get(frame.func)
+                .and_then(|func| func.offset(frame.pc as usize));
+            Some(FrameInfo {
+                func_index,
+                func_name: module
+                    .description()
+                    .func_name(func_index)
+                    .map(str::to_string),
+                module_name: module.name().map(str::to_string),
+                module_offset: offset,
+            })
+        })
+        .collect();
+    Trap {
+        code,
+        backtrace: WasmBacktrace { frames },
+    }
+}

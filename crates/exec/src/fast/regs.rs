@@ -1,0 +1,155 @@
+//! Unchecked access to the slots of a frame and to the code of a function:
+//! the one place the fast tier uses `unsafe`, so that reading an operand or
+//! fetching an op is a single load.
+//!
+//! Soundness rests on two invariants:
+//! * Bounds: a [`Regs`] is only made by [`Regs::new`], which checks that
+//!   `base + extent` slots exist, for the `extent` of the function whose
+//!   frame it is. Translation (`compile::verify::check`) proves that every
+//!   slot operand of that function's code is below its `frame_size`, every
+//!   call's argument and result count below `extent - frame_size`, and the
+//!   function's own parameter and result counts at most `extent`; the
+//!   dispatcher only indexes frames with those operands, with
+//!   `frame_size + i` for such an `i`, or with `i` below those counts.
+//! * Provenance: the pointer comes from `Vec::as_mut_ptr`, which covers the
+//!   whole buffer and stays valid until the vector reallocates. The value
+//!   stack only reallocates in `exec::grow`, which every caller follows by
+//!   deriving fresh `Regs` for every frame it still touches; no `Regs`
+//!   outlives the borrow of the store it was made from (the dispatcher's
+//!   locals).
+
+#![allow(unsafe_code)]
+
+use super::code::{Op, Slot};
+
+/// The slots of one frame.
+#[derive(Clone, Copy, Debug)]
+pub(super) struct Regs {
+    base: *mut u64,
+    #[cfg(debug_assertions)]
+    len: usize,
+}
+
+impl Regs {
+    /// The frame of `extent` slots at `base`, if the stack holds it.
+    #[inline(always)]
+    pub(super) fn new(stack: &mut Vec<u64>, base: usize, extent: usize) -> Option<Regs> {
+        let end = base.checked_add(extent)?;
+        if end > stack.len() {
+            return None;
+        }
+        Some(Regs {
+            // In bounds (checked above), so `wrapping_add` does not wrap.
+            base: stack.as_mut_ptr().wrapping_add(base),
+            #[cfg(debug_assertions)]
+            len: extent,
+        })
+    }
+
+    /// Slot `index` of the frame.
+    #[inline(always)]
+    pub(super) fn read(self, index: usize) -> u64 {
+        #[cfg(debug_assertions)]
+        assert!(
+            index < self.len,
+            "slot {index} outside a frame of {}",
+            self.len
+        );
+        // SAFETY: `index < extent` by the bounds invariant (module docs), and
+        // `base..base + extent` is inside the live stack buffer.
+        unsafe { *self.base.add(index) }
+    }
+
+    /// Sets slot `index` of the frame.
+    #[inline(always)]
+    pub(super) fn write(self, index: usize, value: u64) {
+        #[cfg(debug_assertions)]
+        assert!(
+            index < self.len,
+            "slot {index} outside a frame of {}",
+            self.len
+        );
+        // SAFETY: as in `read`; nothing else holds a reference into the
+        // buffer while the dispatcher runs (it owns the `&mut` borrow).
+        unsafe { *self.base.add(index) = value }
+    }
+
+    #[inline(always)]
+    pub(super) fn get(self, slot: Slot) -> u64 {
+        self.read(usize::from(slot))
+    }
+
+    #[inline(always)]
+    pub(super) fn set(self, slot: Slot, value: u64) {
+        self.write(usize::from(slot), value);
+    }
+}
+
+/// The position in the code of the running function: a pointer to the next
+/// op, so that fetching is one load and advancing one add.
+///
+/// In bounds by construction: [`Cursor::new`] and [`Cursor::jump`] check
+/// their index (`jump` only in debug builds: its targets are branch
+/// targets, which `compile::verify::check` proved to be below the code
+/// length), and [`Cursor::next`] advances past an op only when that op is
+/// not the last one — the verifier proved the last op is a terminator,
+/// and the dispatcher always jumps, returns or leaves after a terminator
+/// instead of fetching the next op.
+#[derive(Clone, Copy, Debug)]
+pub(super) struct Cursor<'a> {
+    ip: *const Op,
+    start: *const Op,
+    len: usize,
+    code: std::marker::PhantomData<&'a [Op]>,
+}
+
+impl<'a> Cursor<'a> {
+    /// A cursor at op `pc` of `code`, if there is one.
+    #[inline(always)]
+    pub(super) fn new(code: &'a [Op], pc: usize) -> Option<Cursor<'a>> {
+        (pc < code.len()).then(|| Cursor {
+            ip: code.as_ptr().wrapping_add(pc),
+            start: code.as_ptr(),
+            len: code.len(),
+            code: std::marker::PhantomData,
+        })
+    }
+
+    /// The op at the cursor; the cursor moves to the next one.
+    #[inline(always)]
+    pub(super) fn next(&mut self) -> &'a Op {
+        #[cfg(debug_assertions)]
+        assert!(self.pc() < self.len, "fetch past the end of the code");
+        // SAFETY: `ip` points at an op of the code (struct docs): the slice
+        // outlives `'a`, and the op is initialised and never mutated.
+        let op = unsafe { &*self.ip };
+        self.ip = self.ip.wrapping_add(1);
+        op
+    }
+
+    /// The op at the cursor, without moving.
+    #[inline(always)]
+    pub(super) fn peek(&self) -> &'a Op {
+        #[cfg(debug_assertions)]
+        assert!(self.pc() < self.len, "fetch past the end of the code");
+        // SAFETY: as in `next`.
+        unsafe { &*self.ip }
+    }
+
+    /// Continues at op `target`, a verified branch target.
+    #[inline(always)]
+    pub(super) fn jump(&mut self, target: u32) {
+        #[cfg(debug_assertions)]
+        assert!(
+            (target as usize) < self.len,
+            "branch past the end of the code"
+        );
+        self.ip = self.start.wrapping_add(target as usize);
+    }
+
+    /// Index of the next op.
+    #[inline(always)]
+    pub(super) fn pc(&self) -> usize {
+        (self.ip as usize - self.start as usize) / std::mem::size_of::<Op>()
+    }
+}

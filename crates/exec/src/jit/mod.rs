@@ -1,0 +1,26 @@
+//! The AArch64 JIT tier: compiled code for a store's instances and the
+//! runtime around it.
+//!
+//! - [`compile`]: ir-reg → regalloc → `zwasm_codegen_aarch64::lower`, one
+//!   executable mapping per module ([`code_memory`], W^X with an
+//!   instruction-cache flush), plus entry trampolines;
+//! - [`vm`]: the `#[repr(C)]` structures compiled code reads (`VMContext`,
+//!   `VmRuntime`, `VmMemory`, `VmTable`, `VmFuncRef`), laid out as
+//!   `zwasm_codegen_aarch64::lower::abi` says;
+//! - [`helpers`]: the `extern "C"` functions compiled code calls (grow,
+//!   bulk and segment operations, host calls, the trap recorder);
+//! - [`session`]: [`JitSession`], which keeps all of it in step with a
+//!   store and calls into compiled code (on aarch64 hosts only);
+//! - [`backtrace`]: wasm backtraces from the frame-pointer chain.
+//!
+//! Design: `docs/decisions/0007-aarch64-jit.md`.
+
+mod backtrace;
+mod code_memory;
+mod compile;
+mod helpers;
+mod session;
+mod vm;
+
+pub use session::JitSession;
+pub use zwasm_codegen_aarch64::lower::{BoundsChecks, LowerOptions};

@@ -1,0 +1,492 @@
+//! [`JitSession`]: the compiled code and `VMContext`s of one store's
+//! instances, kept in step with the store, and the call path into compiled
+//! code.
+//!
+//! The store stays the owner of all state (memories, tables, globals);
+//! the session mirrors where that state currently is into the structures
+//! compiled code reads (`VmMemory`, `VmTable`, global cell pointers,
+//! `VmFuncRef`s) on every transition: before entering compiled code and
+//! after every helper or host call that may have moved it.
+
+#![allow(unsafe_code)]
+
+use std::sync::Arc;
+
+use zwasm_codegen_aarch64::lower::{LowerOptions, abi, trampoline};
+use zwasm_decode::FuncType;
+
+use super::code_memory::CodeMemory;
+use super::compile::{CompiledModule, compile_module};
+use super::helpers;
+#[cfg(target_arch = "aarch64")]
+use super::helpers::Context;
+use super::vm::{HostCtx, VMContext, VmFuncRef, VmMemory, VmRuntime, VmTable};
+use crate::func::FuncKind;
+use crate::store::{StoreCore, StoreId, StoreInner};
+use crate::trap::{Trap, WasmBacktrace};
+use crate::values::{from_slot, typed_slot};
+use crate::{AsContextMut, Error, Func, Val};
+
+#[cfg(target_arch = "aarch64")]
+/// Stack compiled code may use below the first entry (the rest of a 2 MiB
+/// test thread is left to the host code around it and to helpers).
+const STACK_BUDGET: u64 = 1 << 20;
+
+/// One instance as compiled code sees it.
+struct InstanceState {
+    vmctx: Box<VMContext>,
+    /// Index into `JitSession::modules`, if its module compiled.
+    module: Option<usize>,
+    /// Kept alive for `vmctx.memories` / `vmctx.tables`.
+    _memories: Box<[*mut VmMemory]>,
+    _tables: Box<[*mut VmTable]>,
+    globals: Box<[*mut u64]>,
+    funcs: Box<[VmFuncRef]>,
+    /// Kept alive for `vmctx.type_ids`.
+    _type_ids: Box<[u32]>,
+}
+
+/// The compiled code and JIT state of the instances of one store.
+///
+/// Experimental entry point for running code on the AArch64 JIT until it is
+/// wired in as an engine kind: create one per store and call functions
+/// through it. On other hosts [`JitSession::call`] compiles but returns
+/// [`Error::Unsupported`].
+#[doc(hidden)]
+pub struct JitSession {
+    options: LowerOptions,
+    store: Option<StoreId>,
+    runtime: Box<VmRuntime>,
+    helpers: Box<[usize]>,
+    /// `host_dispatch::<T>` of the store's data type.
+    dispatch: usize,
+    // Boxed: compiled code holds pointers to them across `Vec` growth.
+    #[allow(clippy::vec_box)]
+    memories: Vec<Box<VmMemory>>,
+    #[allow(clippy::vec_box)]
+    tables: Vec<Box<VmTable>>,
+    func_refs: Vec<VmFuncRef>,
+    host_ctxs: Vec<Option<Box<HostCtx>>>,
+    adapters: Vec<(FuncType, CodeMemory)>,
+    modules: Vec<CompiledModule>,
+    failed_modules: Vec<crate::Module>,
+    instances: Vec<InstanceState>,
+    /// Return addresses captured by the trap recorder.
+    pub(crate) trap_pcs: Vec<usize>,
+    /// The error of a failed host call, for the call path.
+    pub(crate) pending_error: Option<Error>,
+    /// Why the last module that failed to compile did.
+    last_compile_error: Option<String>,
+}
+
+impl std::fmt::Debug for JitSession {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("JitSession")
+            .field("modules", &self.modules.len())
+            .field("instances", &self.instances.len())
+            .finish_non_exhaustive()
+    }
+}
+
+impl Default for JitSession {
+    fn default() -> Self {
+        JitSession::new(LowerOptions::default())
+    }
+}
+
+impl JitSession {
+    /// An empty session compiling with `options`.
+    pub fn new(options: LowerOptions) -> Self {
+        let helpers: Box<[usize]> = Box::new(helpers::helper_table());
+        JitSession {
+            options,
+            store: None,
+            runtime: Box::new(VmRuntime {
+                stack_limit: 0,
+                entry_sp: 0,
+                trap_handler: 0,
+                trap_code: 0,
+                _pad: 0,
+                trap_pc: 0,
+                trap_fp: 0,
+                func_refs: std::ptr::null(),
+                entry_fp: 0,
+                data: std::ptr::null_mut(),
+                trap_recorder: helpers::record_trap as *const () as usize,
+            }),
+            helpers,
+            dispatch: 0,
+            memories: Vec::new(),
+            tables: Vec::new(),
+            func_refs: Vec::new(),
+            host_ctxs: Vec::new(),
+            adapters: Vec::new(),
+            modules: Vec::new(),
+            failed_modules: Vec::new(),
+            instances: Vec::new(),
+            trap_pcs: Vec::new(),
+            pending_error: None,
+            last_compile_error: None,
+        }
+    }
+
+    /// Whether every instance's module compiled; otherwise why the last
+    /// failure happened (its functions then run on the interpreter).
+    pub fn compile_error(&self) -> Option<&str> {
+        self.last_compile_error.as_deref()
+    }
+
+    /// Calls `func` with `params`, writing `results`: through compiled code
+    /// for wasm functions whose module compiled.
+    pub fn call<C: AsContextMut>(
+        &mut self,
+        mut store: C,
+        func: Func,
+        params: &[Val],
+        results: &mut [Val],
+    ) -> Result<(), Error> {
+        let store = store.as_context_mut().0;
+        store.core.check(func.store)?;
+        self.attach::<C::Data>(&store.core)?;
+        self.sync(&mut store.core);
+        let entity = store
+            .core
+            .funcs
+            .get(func.index as usize)
+            .ok_or_else(Error::wrong_store)?;
+        let ty = entity.ty.clone();
+        if params.len() != ty.params.len() || results.len() != ty.results.len() {
+            return Err(Error::Type(format!(
+                "function of type {ty} called with {} arguments and {} result slots",
+                params.len(),
+                results.len()
+            )));
+        }
+        let target = match entity.kind {
+            FuncKind::Wasm { instance, defined } => self.entry(instance, defined),
+            FuncKind::Host { .. } => None,
+        };
+        let Some((trampoline, code, vmctx)) = target else {
+            return crate::interp::call(store, func.index, params, results);
+        };
+        let mut values = vec![0u64; ty.params.len().max(ty.results.len())];
+        for ((slot, param), ty) in values.iter_mut().zip(params).zip(ty.params.iter()) {
+            *slot = typed_slot(&store.core, param, *ty)?;
+        }
+        let trapped = self.enter(store, trampoline, code, vmctx, &mut values)?;
+        if let Some(error) = trapped {
+            return Err(error);
+        }
+        for ((result, slot), ty) in results.iter_mut().zip(&values).zip(ty.results.iter()) {
+            *result = from_slot(store.core.id, *slot, *ty);
+        }
+        Ok(())
+    }
+
+    fn attach<T>(&mut self, core: &StoreCore) -> Result<(), Error> {
+        match self.store {
+            Some(id) if id != core.id => Err(Error::wrong_store()),
+            _ => {
+                self.store = Some(core.id);
+                self.dispatch = helpers::host_dispatch::<T> as *const () as usize;
+                Ok(())
+            }
+        }
+    }
+
+    /// Trampoline, code and `vmctx` of a compiled function.
+    fn entry(&mut self, instance: u32, defined: u32) -> Option<(usize, usize, *mut VMContext)> {
+        let state = self.instances.get_mut(instance as usize)?;
+        let compiled = &self.modules[state.module?];
+        let description = compiled.module.description();
+        let type_index = *description
+            .functions
+            .get((description.func_imports + defined) as usize)?;
+        let trampoline = compiled.trampoline_address(type_index)?;
+        let code = compiled.function_address(defined)?;
+        Some((trampoline, code, &mut *state.vmctx as *mut VMContext))
+    }
+
+    /// Runs the entry trampoline; `Some(error)` if the callee trapped.
+    #[cfg(target_arch = "aarch64")]
+    fn enter<T>(
+        &mut self,
+        store: &mut StoreInner<T>,
+        trampoline: usize,
+        code: usize,
+        vmctx: *mut VMContext,
+        values: &mut [u64],
+    ) -> Result<Option<Error>, Error> {
+        let this: *mut JitSession = self;
+        let store: *mut StoreInner<T> = store;
+        let mut context = Context {
+            session: this,
+            // SAFETY: `store` comes from a live `&mut`.
+            core: unsafe { &raw mut (*store).core },
+            store: store.cast(),
+            panic: None,
+        };
+        // SAFETY: from here until the trampoline returns, the session, the
+        // store and the context are only used through these raw pointers
+        // (by compiled code, helpers and host calls).
+        let (outer_data, trapped) = unsafe {
+            let runtime = &mut *(*this).runtime as *mut VmRuntime;
+            let outer_data = (*runtime).data;
+            if outer_data.is_null() {
+                let here = &context as *const Context as u64;
+                (*runtime).stack_limit = here.saturating_sub(STACK_BUDGET);
+            }
+            (*runtime).data = (&mut context as *mut Context).cast();
+            let entry: extern "C" fn(*mut VMContext, usize, *mut u64) -> u32 =
+                std::mem::transmute(trampoline);
+            let trapped = entry(vmctx, code, values.as_mut_ptr());
+            (*runtime).data = outer_data;
+            (outer_data, trapped)
+        };
+        let _ = outer_data;
+        if let Some(panic) = context.panic.take() {
+            std::panic::resume_unwind(panic);
+        }
+        if trapped == 0 {
+            return Ok(None);
+        }
+        Ok(Some(self.trap_error()))
+    }
+
+    #[cfg(not(target_arch = "aarch64"))]
+    fn enter<T>(
+        &mut self,
+        _store: &mut StoreInner<T>,
+        _trampoline: usize,
+        _code: usize,
+        _vmctx: *mut VMContext,
+        _values: &mut [u64],
+    ) -> Result<Option<Error>, Error> {
+        Err(Error::Unsupported(
+            "the JIT only runs code on aarch64 hosts".to_string(),
+        ))
+    }
+
+    /// The error for the trap the runtime recorded.
+    #[cfg_attr(not(target_arch = "aarch64"), allow(dead_code))]
+    fn trap_error(&mut self) -> Error {
+        let bits = self.runtime.trap_code;
+        let pcs = std::mem::take(&mut self.trap_pcs);
+        let frames = super::backtrace::frames(&self.modules, &pcs);
+        let code = abi::TrapCode::from_bits(bits).and_then(helpers::trap_code);
+        match (code, self.pending_error.take()) {
+            (Some(code), _) => Error::Trap(Trap {
+                code,
+                backtrace: WasmBacktrace { frames },
+            }),
+            (None, Some(Error::Trap(mut trap))) => {
+                // A trap in a callee run by the interpreter: continue its
+                // backtrace with the compiled frames around it.
+                trap.backtrace.frames.extend(frames.into_iter().skip(1));
+                Error::Trap(trap)
+            }
+            (None, Some(error)) => error,
+            (None, None) => Error::Unsupported(format!("JIT trap with unknown code {bits}")),
+        }
+    }
+
+    /// Brings the session in step with the store: compiles the modules of
+    /// new instances, builds their contexts, and refreshes every pointer and
+    /// length compiled code reads.
+    pub(crate) fn sync(&mut self, core: &mut StoreCore) {
+        let runtime: *mut VmRuntime = &mut *self.runtime;
+        while self.memories.len() < core.memories.len() {
+            self.memories.push(Box::new(VmMemory {
+                base: std::ptr::null_mut(),
+                length: 0,
+            }));
+        }
+        for index in 0..core.memories.len() {
+            self.refresh_memory(core, index);
+        }
+        while self.tables.len() < core.tables.len() {
+            self.tables.push(Box::new(VmTable {
+                base: std::ptr::null_mut(),
+                length: 0,
+            }));
+        }
+        for index in 0..core.tables.len() {
+            self.refresh_table(core, index);
+        }
+        while self.instances.len() < core.instances.len() {
+            let state = self.new_instance(core, self.instances.len() as u32, runtime);
+            self.instances.push(state);
+        }
+        self.refresh_func_refs(core, runtime);
+        for (index, state) in self.instances.iter_mut().enumerate() {
+            let entity = &core.instances[index];
+            for (cell, &global) in state.globals.iter_mut().zip(entity.globals.iter()) {
+                *cell = core
+                    .globals
+                    .get_mut(global as usize)
+                    .map_or(std::ptr::null_mut(), |g| &mut g.value as *mut u64);
+            }
+            for (entry, &func) in state.funcs.iter_mut().zip(entity.funcs.iter()) {
+                *entry = self
+                    .func_refs
+                    .get(func as usize)
+                    .copied()
+                    .unwrap_or(VmFuncRef::NULL);
+            }
+        }
+        self.runtime.func_refs = self.func_refs.as_ptr();
+    }
+
+    /// Updates the `VmMemory` of store memory `index`.
+    pub(crate) fn refresh_memory(&mut self, core: &mut StoreCore, index: usize) {
+        if let (Some(vm), Some(memory)) =
+            (self.memories.get_mut(index), core.memories.get_mut(index))
+        {
+            vm.base = memory.data.as_mut_ptr();
+            vm.length = memory.data.len() as u64;
+        }
+    }
+
+    /// Updates the `VmTable` of store table `index`.
+    pub(crate) fn refresh_table(&mut self, core: &mut StoreCore, index: usize) {
+        if let (Some(vm), Some(table)) = (self.tables.get_mut(index), core.tables.get_mut(index)) {
+            vm.base = table.elements.as_mut_ptr();
+            vm.length = table.elements.len() as u64;
+        }
+    }
+
+    fn new_instance(
+        &mut self,
+        core: &StoreCore,
+        index: u32,
+        runtime: *mut VmRuntime,
+    ) -> InstanceState {
+        let entity = &core.instances[index as usize];
+        let module = self.compiled_module(&entity.module);
+        let memories: Box<[*mut VmMemory]> = entity
+            .memories
+            .iter()
+            .map(|&m| {
+                self.memories
+                    .get_mut(m as usize)
+                    .map_or(std::ptr::null_mut(), |vm| &mut **vm as *mut VmMemory)
+            })
+            .collect();
+        let tables: Box<[*mut VmTable]> = entity
+            .tables
+            .iter()
+            .map(|&t| {
+                self.tables
+                    .get_mut(t as usize)
+                    .map_or(std::ptr::null_mut(), |vm| &mut **vm as *mut VmTable)
+            })
+            .collect();
+        let globals: Box<[*mut u64]> = vec![std::ptr::null_mut(); entity.globals.len()].into();
+        let funcs: Box<[VmFuncRef]> = vec![VmFuncRef::NULL; entity.funcs.len()].into();
+        let type_ids: Box<[u32]> = entity.module.inner.type_ids.clone().into();
+        let vmctx = Box::new(VMContext {
+            runtime,
+            memories: memories.as_ptr(),
+            tables: tables.as_ptr(),
+            globals: globals.as_ptr(),
+            funcs: funcs.as_ptr(),
+            type_ids: type_ids.as_ptr(),
+            helpers: self.helpers.as_ptr(),
+            memory0: memories.first().copied().unwrap_or(std::ptr::null_mut()),
+            instance: index,
+        });
+        InstanceState {
+            vmctx,
+            module,
+            _memories: memories,
+            _tables: tables,
+            globals,
+            funcs,
+            _type_ids: type_ids,
+        }
+    }
+
+    /// The session's compiled code for `module`, compiling it first.
+    fn compiled_module(&mut self, module: &crate::Module) -> Option<usize> {
+        if let Some(at) = self
+            .modules
+            .iter()
+            .position(|compiled| Arc::ptr_eq(&compiled.module.inner, &module.inner))
+        {
+            return Some(at);
+        }
+        if self
+            .failed_modules
+            .iter()
+            .any(|failed| Arc::ptr_eq(&failed.inner, &module.inner))
+        {
+            return None;
+        }
+        match compile_module(module, &self.options) {
+            Ok(compiled) => {
+                self.modules.push(compiled);
+                Some(self.modules.len() - 1)
+            }
+            Err(error) => {
+                self.last_compile_error = Some(error.to_string());
+                self.failed_modules.push(module.clone());
+                None
+            }
+        }
+    }
+
+    /// Fills the `VmFuncRef` of every store function: compiled code, or an
+    /// adapter into the interpreter's call path.
+    fn refresh_func_refs(&mut self, core: &StoreCore, runtime: *mut VmRuntime) {
+        self.func_refs.resize(core.funcs.len(), VmFuncRef::NULL);
+        self.host_ctxs.resize_with(core.funcs.len(), || None);
+        for (index, entity) in core.funcs.iter().enumerate() {
+            let slot = index as u64 + 1;
+            let compiled = match entity.kind {
+                FuncKind::Wasm { instance, defined } => {
+                    self.instances.get_mut(instance as usize).and_then(|state| {
+                        let code = self.modules.get(state.module?)?.function_address(defined)?;
+                        Some((code, (&mut *state.vmctx as *mut VMContext).cast::<u8>()))
+                    })
+                }
+                FuncKind::Host { .. } => None,
+            };
+            let (code, vmctx) = match compiled {
+                Some(found) => found,
+                None => {
+                    let Some(adapter) = self.adapter(&entity.ty) else {
+                        continue;
+                    };
+                    let dispatch = self.dispatch;
+                    let ctx = self.host_ctxs[index].get_or_insert_with(|| {
+                        Box::new(HostCtx {
+                            runtime,
+                            dispatch,
+                            func: index as u32,
+                        })
+                    });
+                    (adapter, (&mut **ctx as *mut HostCtx).cast::<u8>())
+                }
+            };
+            self.func_refs[index] = VmFuncRef {
+                code,
+                vmctx,
+                type_id: entity.type_id,
+                _pad: 0,
+                slot,
+            };
+        }
+    }
+
+    /// The host-call adapter for functions of type `ty`.
+    fn adapter(&mut self, ty: &FuncType) -> Option<usize> {
+        if let Some((_, code)) = self.adapters.iter().find(|(known, _)| known == ty) {
+            return Some(code.base());
+        }
+        let bytes = trampoline::host_call_adapter(&ty.params, &ty.results).ok()?;
+        let code = CodeMemory::new(&bytes).ok()?;
+        let base = code.base();
+        self.adapters.push((ty.clone(), code));
+        Some(base)
+    }
+}

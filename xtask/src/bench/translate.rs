@@ -1,0 +1,144 @@
+//! Translation throughput, measured in-process through the zwasm library:
+//! bytes of code section per second turned into each IR.
+//!
+//! Each tier that has its own IR adds a `Translator` to `translators()`
+//! (ir-reg and the AArch64 JIT will, once the library can build them).
+
+use std::time::{Duration, Instant};
+
+use super::corpus::{Prepared, code_section_size};
+use super::stats;
+
+pub(crate) trait Translator {
+    /// The IR produced, as the report names it.
+    fn ir(&self) -> &'static str;
+    /// The pipeline stages that the timing covers.
+    fn covers(&self) -> &'static str;
+    fn translate(&self, wasm: &[u8]) -> Result<(), String>;
+}
+
+/// `Module::from_binary`: decoding, validation and ir-stack translation
+/// happen in one pass, so they are timed together.
+#[derive(Debug, Default)]
+struct IrStack {
+    engine: zwasm::Engine,
+}
+
+impl Translator for IrStack {
+    fn ir(&self) -> &'static str {
+        "ir-stack"
+    }
+
+    fn covers(&self) -> &'static str {
+        "decode + validate + translate (`zwasm::Module::from_binary`)"
+    }
+
+    fn translate(&self, wasm: &[u8]) -> Result<(), String> {
+        zwasm::Module::from_binary(&self.engine, wasm)
+            .map(drop)
+            .map_err(|err| err.to_string())
+    }
+}
+
+pub(crate) fn translators() -> Vec<Box<dyn Translator>> {
+    vec![Box::new(IrStack::default())]
+}
+
+#[derive(Debug)]
+pub(crate) struct Throughput {
+    pub(crate) ir: &'static str,
+    pub(crate) covers: &'static str,
+    pub(crate) rows: Vec<Row>,
+}
+
+#[derive(Debug)]
+pub(crate) struct Row {
+    pub(crate) bench: &'static str,
+    pub(crate) code_bytes: usize,
+    /// Median time of one translation, or why it failed.
+    pub(crate) time: Result<Duration, String>,
+}
+
+impl Throughput {
+    /// All code bytes over all translation time (so big modules weigh more).
+    pub(crate) fn total_mb_per_s(&self) -> Option<f64> {
+        let mut bytes = 0usize;
+        let mut time = Duration::ZERO;
+        for row in &self.rows {
+            if let Ok(t) = row.time {
+                bytes += row.code_bytes;
+                time += t;
+            }
+        }
+        mb_per_s(bytes, time)
+    }
+}
+
+pub(crate) fn mb_per_s(bytes: usize, time: Duration) -> Option<f64> {
+    let secs = time.as_secs_f64();
+    (secs > 0.0).then(|| bytes as f64 / 1e6 / secs)
+}
+
+/// Modules with less code than this (the WAT kernels) are left out: their
+/// time is the fixed cost of a module, not a rate.
+const MIN_CODE_BYTES: usize = 1024;
+
+/// Times each translator on each module, repeating until `budget` is spent
+/// per module (at least three times) and keeping the median.
+pub(crate) fn measure(benches: &[Prepared], budget: Duration) -> Vec<Throughput> {
+    translators()
+        .iter()
+        .map(|translator| Throughput {
+            ir: translator.ir(),
+            covers: translator.covers(),
+            rows: benches
+                .iter()
+                .filter(|bench| {
+                    code_section_size(&bench.bytes).is_none_or(|size| size >= MIN_CODE_BYTES)
+                })
+                .map(|bench| Row {
+                    bench: bench.bench.name,
+                    code_bytes: code_section_size(&bench.bytes).unwrap_or(0),
+                    time: time_one(translator.as_ref(), &bench.bytes, budget),
+                })
+                .collect(),
+        })
+        .collect()
+}
+
+fn time_one(
+    translator: &dyn Translator,
+    wasm: &[u8],
+    budget: Duration,
+) -> Result<Duration, String> {
+    const MIN_REPS: usize = 3;
+    const MAX_REPS: usize = 10_000;
+    translator.translate(wasm)?; // warm-up: caches, allocator
+    let started = Instant::now();
+    let mut samples = Vec::new();
+    while samples.len() < MIN_REPS || (started.elapsed() < budget && samples.len() < MAX_REPS) {
+        let t = Instant::now();
+        translator.translate(wasm)?;
+        samples.push(t.elapsed());
+    }
+    stats::median(&samples).ok_or_else(|| "no samples".to_owned())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn ir_stack_translates_a_module_and_reports_errors() {
+        let translator = IrStack::default();
+        let wasm = wat::parse_str("(module (func (result i32) (i32.const 1)))").expect("wat");
+        assert!(time_one(&translator, &wasm, Duration::from_millis(1)).is_ok());
+        assert!(time_one(&translator, b"\0asm\x01\0\0\0\x0a", Duration::ZERO).is_err());
+    }
+
+    #[test]
+    fn throughput_in_mb_per_second() {
+        assert_eq!(mb_per_s(2_000_000, Duration::from_secs(2)), Some(1.0));
+        assert_eq!(mb_per_s(1, Duration::ZERO), None);
+    }
+}
