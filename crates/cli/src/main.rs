@@ -68,6 +68,11 @@ pub(crate) struct RunArgs {
     /// before the --dir directories). May be repeated.
     #[arg(long = "tcplisten", value_name = "ADDR:PORT")]
     tcplisten: Vec<String>,
+    /// Execution tier: `interp` (the fast interpreter, default), `reference`
+    /// (the stack-IR interpreter), `jit` (compile every function before it
+    /// runs) or `auto` (tiered: interpreter, then JIT for hot code).
+    #[arg(long, value_name = "ENGINE", default_value = "interp")]
+    engine: zwasm::EngineKind,
     #[command(flatten)]
     features: FeatureArgs,
     /// The module (a .wasm binary or .wat text), then the guest's arguments.

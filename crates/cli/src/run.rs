@@ -39,7 +39,9 @@ pub(crate) fn run(args: RunArgs) -> Result<ExitCode, CliFailure> {
 
     let bytes = read_module_binary(&file)?;
     let mut config = Config::new();
-    config.features(args.features.features());
+    config
+        .features(args.features.features())
+        .engine(args.engine);
     let engine = Engine::new(&config).map_err(|err| anyhow!("{err}"))?;
     let module = Module::from_binary(&engine, &bytes)
         .map_err(|err| anyhow!("{err}"))

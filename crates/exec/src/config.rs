@@ -114,6 +114,26 @@ pub struct Config {
     pub(crate) limits: Limits,
     pub(crate) engine: EngineKind,
     pub(crate) profiling: bool,
+    pub(crate) tiering: Tiering,
+}
+
+/// When the tiered engine ([`EngineKind::Auto`]) compiles a function.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub(crate) struct Tiering {
+    /// Calls after which a function is compiled.
+    pub call_threshold: u32,
+    /// Loop back-edges taken in one function after which it is compiled and
+    /// the running call enters the machine code at the loop header.
+    pub loop_threshold: u32,
+}
+
+impl Default for Tiering {
+    fn default() -> Self {
+        Tiering {
+            call_threshold: 1_000,
+            loop_threshold: 10_000,
+        }
+    }
 }
 
 /// Resource limits copied into every engine; the interpreter reads them on every call.
@@ -169,6 +189,21 @@ impl Config {
     /// speed; the reference interpreter ignores it.
     pub fn profiling(&mut self, enabled: bool) -> &mut Self {
         self.profiling = enabled;
+        self
+    }
+
+    /// Tiered engine: compile a function after this many calls (default
+    /// 1 000). Ignored by the other engines.
+    pub fn jit_threshold(&mut self, calls: u32) -> &mut Self {
+        self.tiering.call_threshold = calls;
+        self
+    }
+
+    /// Tiered engine: compile a function after this many loop back-edges in
+    /// it, and enter the machine code at the loop header of the running call
+    /// (default 10 000). Ignored by the other engines.
+    pub fn jit_loop_threshold(&mut self, back_edges: u32) -> &mut Self {
+        self.tiering.loop_threshold = back_edges;
         self
     }
 
