@@ -11,11 +11,13 @@ mod error;
 mod features;
 mod function;
 mod module;
+mod operators;
 
 pub use error::ValidateError;
 pub use features::Features;
 pub use function::{FunctionValidator, OperatorSink};
 pub use module::{ValidatedModule, validate_all, validate_module};
+pub use operators::linear_memory_access;
 /// The wasmparser version zwasm is built on, so that downstream crates name
 /// the same `Operator`, `FuncValidator`, … types.
 pub use wasmparser;
