@@ -16,7 +16,9 @@ CFLAGS=${CFLAGS:--O2}
 
 for src in *.c; do
     out="${src%.c}.wasm"
+    # Debug info is stripped, the name section kept: profiles, backtraces
+    # and `cargo xtask codesize` show function names.
     # shellcheck disable=SC2086 # CFLAGS is a list of flags
-    "$CC" --target=wasm32-wasi $CFLAGS -Wl,--strip-all "$src" -o "$out" -lm
+    "$CC" --target=wasm32-wasi $CFLAGS -Wl,--strip-debug "$src" -o "$out" -lm
     echo "built $out ($(stat -c %s "$out") bytes)"
 done

@@ -5,8 +5,11 @@
 //!   writes docs/conformance.md and compares with xtask/spec-baseline.json.
 //! * `bench` runs the benchmark corpus in benches/ on zwasm and the installed
 //!   peers and writes docs/bench.md.
+//! * `codesize` compares the fast interpreter's bytecode with the JIT's
+//!   AArch64 code for the benchmark corpus and writes docs/codesize.md.
 
 mod bench;
+mod codesize;
 mod spec;
 
 use std::process::ExitCode;
@@ -26,6 +29,9 @@ enum Command {
     Spec(spec::SpecArgs),
     /// Run the benchmark corpus against the installed peers.
     Bench(bench::BenchArgs),
+    /// Compare the interpreter's bytecode with the JIT's machine code for
+    /// the benchmark corpus; instructions per wasm operator.
+    Codesize(codesize::CodesizeArgs),
 }
 
 fn main() -> ExitCode {
@@ -33,6 +39,7 @@ fn main() -> ExitCode {
     let result = match cli.command {
         Command::Spec(args) => spec::run(&args),
         Command::Bench(args) => bench::run(&args),
+        Command::Codesize(args) => codesize::run(&args),
     };
     match result {
         Ok(code) => code,

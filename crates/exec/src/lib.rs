@@ -43,6 +43,7 @@ pub mod jit;
 mod linker;
 mod memory;
 mod module;
+mod stats;
 mod store;
 mod table;
 mod trap;
