@@ -1,9 +1,11 @@
 //! `zwasm dump`: print a compiler stage's intermediate code.
 
+use std::io::Write as _;
 use std::path::Path;
 use std::process::ExitCode;
 
 use anyhow::anyhow;
+use zwasm_codegen_aarch64::lower::{BoundsChecks, LowerOptions, disasm};
 use zwasm_decode::{ExternKind, Module};
 use zwasm_validate::Features;
 
@@ -17,8 +19,7 @@ pub(crate) fn dump_stack(file: &Path, func: Option<&str>) -> Result<ExitCode, Cl
     let (module, functions) = zwasm_ir_stack::compile(&bytes, &Features::default())
         .map_err(|err| invalid_module(file, err))?;
     let functions = select_functions(&module, functions, func, |f| f.func_index)?;
-    print!("{}", zwasm_ir_stack::display_module(&module, &functions));
-    Ok(ExitCode::SUCCESS)
+    emit(&zwasm_ir_stack::display_module(&module, &functions).to_string())
 }
 
 /// Prints the SSA register IR, after the default passes unless `no_opt`.
@@ -28,8 +29,7 @@ pub(crate) fn dump_reg(
     no_opt: bool,
 ) -> Result<ExitCode, CliFailure> {
     let (module, functions) = compile_reg(file, func, no_opt)?;
-    print!("{}", zwasm_ir_reg::display_module(&module, &functions));
-    Ok(ExitCode::SUCCESS)
+    emit(&zwasm_ir_reg::display_module(&module, &functions).to_string())
 }
 
 /// Prints the register IR with regalloc2's allocation for AArch64: physical
@@ -49,14 +49,73 @@ pub(crate) fn dump_alloc(
     let allocations = zwasm_regalloc::Allocator::new()
         .allocate_all(&functions, &module, &target, algorithm)
         .map_err(|err| anyhow!("register allocation failed: {err}"))?;
-    print!(
-        "{}",
-        zwasm_regalloc::display_module(&module, &functions, &allocations)
-    );
+    let code =
+        emit(&zwasm_regalloc::display_module(&module, &functions, &allocations).to_string())?;
     if timings {
         eprint!("{}", zwasm_regalloc::display_stats(&module, &allocations));
     }
-    Ok(ExitCode::SUCCESS)
+    Ok(code)
+}
+
+/// `--bounds-checks`: how the `asm` stage keeps memory accesses in bounds.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, clap::ValueEnum)]
+pub(crate) enum BoundsCheckMode {
+    /// Compare every access with the memory's length.
+    Explicit,
+    /// 32-bit memories: rely on a 4 GiB reservation plus a guard region
+    /// (of [`GUARD_BYTES`]); accesses whose offset fits are not checked.
+    Guard,
+}
+
+/// The guard region `--bounds-checks guard` assumes after the 4 GiB
+/// reservation (the size the lowering's spec tests use).
+const GUARD_BYTES: u64 = 2 << 30;
+
+/// Code generation choices of the `asm` stage.
+#[derive(Clone, Copy, Debug)]
+pub(crate) struct AsmOptions {
+    pub bounds_checks: BoundsCheckMode,
+    pub canonicalize_nans: bool,
+}
+
+/// Prints the AArch64 code of each function, allocated with `algorithm`
+/// and disassembled, each range under the register-IR instruction (or
+/// prologue, move, trap stub) it came from. Only encodes, never runs, so it
+/// works on any host.
+pub(crate) fn dump_asm(
+    file: &Path,
+    func: Option<&str>,
+    no_opt: bool,
+    algorithm: &str,
+    options: AsmOptions,
+) -> Result<ExitCode, CliFailure> {
+    let algorithm: zwasm_regalloc::Algorithm = algorithm
+        .parse()
+        .map_err(|err: String| CliFailure::Usage(format!("--regalloc: {err}")))?;
+    let (module, functions) = compile_reg(file, func, no_opt)?;
+    let lower_options = LowerOptions {
+        bounds_checks: match options.bounds_checks {
+            BoundsCheckMode::Explicit => BoundsChecks::Explicit,
+            BoundsCheckMode::Guard => BoundsChecks::GuardPages {
+                guard_bytes: GUARD_BYTES,
+            },
+        },
+        canonicalize_nans: options.canonicalize_nans,
+    };
+    let text = disasm::display_module(&module, &functions, algorithm, &lower_options)
+        .map_err(|err| anyhow!("cannot compile `{}` to AArch64: {err}", file.display()))?;
+    emit(&text)
+}
+
+/// Writes a dump to stdout. A reader that stops early (`| head`) is no
+/// error: the dump just ends there.
+fn emit(text: &str) -> Result<ExitCode, CliFailure> {
+    let mut out = std::io::stdout().lock();
+    match out.write_all(text.as_bytes()).and_then(|()| out.flush()) {
+        Ok(()) => Ok(ExitCode::SUCCESS),
+        Err(err) if err.kind() == std::io::ErrorKind::BrokenPipe => Ok(ExitCode::SUCCESS),
+        Err(err) => Err(anyhow!("cannot write the dump to stdout: {err}").into()),
+    }
 }
 
 fn compile_reg(

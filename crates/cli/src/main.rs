@@ -9,6 +9,7 @@ mod failure;
 mod features;
 mod input;
 mod inspect;
+mod profile;
 mod run;
 mod validate;
 mod values;
@@ -69,10 +70,25 @@ pub(crate) struct RunArgs {
     #[arg(long = "tcplisten", value_name = "ADDR:PORT")]
     tcplisten: Vec<String>,
     /// Execution tier: `interp` (the fast interpreter, default), `reference`
-    /// (the stack-IR interpreter), `jit` (compile every function before it
-    /// runs) or `auto` (tiered: interpreter, then JIT for hot code).
+    /// (the stack-IR interpreter), `jit` (AArch64 hosts: compile every
+    /// function before it runs; an error elsewhere) or `auto` (AArch64:
+    /// interpreter, then JIT for hot code; elsewhere the interpreter).
     #[arg(long, value_name = "ENGINE", default_value = "interp")]
     engine: zwasm::EngineKind,
+    /// `--engine auto`: compile a function to native code after this many
+    /// calls (default 1000).
+    #[arg(long, value_name = "N")]
+    jit_threshold: Option<u32>,
+    /// `--engine auto`: compile a function after this many loop back-edges
+    /// in it, entering the native code at the loop header (default 10000).
+    #[arg(long, value_name = "N")]
+    jit_loop_threshold: Option<u32>,
+    /// After the run (also after a trap or exit), print to stderr how often
+    /// each of the fast interpreter's operations ran and each function was
+    /// called, with its time. Needs the fast interpreter (`--engine interp`);
+    /// code run by the JIT is not counted.
+    #[arg(long)]
+    profile: bool,
     #[command(flatten)]
     features: FeatureArgs,
     /// The module (a .wasm binary or .wat text), then the guest's arguments.
@@ -109,6 +125,10 @@ struct WastArgs {
     /// List every failure and unsupported directive with its line.
     #[arg(long, short)]
     verbose: bool,
+    /// Execution tier the scripts run on: `interp` (default), `reference`,
+    /// `jit` or `auto`, as for `zwasm run`.
+    #[arg(long, value_name = "ENGINE", default_value = "interp")]
+    engine: zwasm::EngineKind,
     #[command(flatten)]
     features: FeatureArgs,
 }
@@ -123,15 +143,24 @@ struct DumpArgs {
     /// Only this function: its index, or its name (name section or export).
     #[arg(long, value_name = "INDEX|NAME")]
     func: Option<String>,
-    /// `reg`, `alloc`: print the register IR as built, before the default passes.
+    /// `reg`, `alloc`, `asm`: use the register IR as built, before the
+    /// default passes.
     #[arg(long)]
     no_opt: bool,
-    /// `alloc`: regalloc2's algorithm, `ion` or `fastalloc`.
+    /// `alloc`, `asm`: regalloc2's algorithm, `ion` or `fastalloc`.
     #[arg(long, default_value = "ion", value_name = "ALGORITHM")]
     regalloc: String,
     /// `alloc`: also print regalloc2's time per function (on stderr).
     #[arg(long)]
     timings: bool,
+    /// `asm`: how memory accesses are bounds-checked: `explicit` (compare
+    /// with the memory's length) or `guard` (rely on guard pages for 32-bit
+    /// memories).
+    #[arg(long, value_enum, default_value = "explicit", value_name = "MODE")]
+    bounds_checks: dump::BoundsCheckMode,
+    /// `asm`: canonicalize the NaNs float arithmetic produces.
+    #[arg(long)]
+    canonicalize_nans: bool,
 }
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq, ValueEnum)]
@@ -142,6 +171,9 @@ enum Stage {
     Reg,
     /// The register IR with regalloc2's AArch64 allocation.
     Alloc,
+    /// AArch64 machine code, disassembled, under the register-IR
+    /// instruction each range came from (works on any host).
+    Asm,
 }
 
 /// Deep wasm recursion (and deeply nested modules) must hit zwasm's own
@@ -178,9 +210,12 @@ fn execute(cli: Cli) -> Result<ExitCode, CliFailure> {
             validate::validate(&args.file, args.verbose, &args.features.features())
         }
         Command::Inspect(args) => inspect::inspect(&args.file, args.json),
-        Command::Wast(args) => {
-            wast::run_scripts(&args.files, args.verbose, args.features.features())
-        }
+        Command::Wast(args) => wast::run_scripts(
+            &args.files,
+            args.verbose,
+            args.engine,
+            args.features.features(),
+        ),
         Command::Dump(args) => match args.stage {
             Stage::Stack => dump::dump_stack(&args.file, args.func.as_deref()),
             Stage::Reg => dump::dump_reg(&args.file, args.func.as_deref(), args.no_opt),
@@ -189,6 +224,16 @@ fn execute(cli: Cli) -> Result<ExitCode, CliFailure> {
                 args.func.as_deref(),
                 &args.regalloc,
                 args.timings,
+            ),
+            Stage::Asm => dump::dump_asm(
+                &args.file,
+                args.func.as_deref(),
+                args.no_opt,
+                &args.regalloc,
+                dump::AsmOptions {
+                    bounds_checks: args.bounds_checks,
+                    canonicalize_nans: args.canonicalize_nans,
+                },
             ),
         },
     }

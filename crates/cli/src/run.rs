@@ -2,16 +2,20 @@
 //! or one export.
 
 use std::ffi::OsString;
+use std::io::Write as _;
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 
 use anyhow::{Context, anyhow};
-use zwasm::{Config, Engine, ExternType, FuncType, Linker, Module, Store, Val, ValType};
+use zwasm::{
+    Config, Engine, EngineKind, ExternType, FuncType, Linker, Module, Store, Val, ValType,
+};
 use zwasm_wasi::{I32Exit, WasiCtx, WasiCtxBuilder, WasiError};
 
 use crate::RunArgs;
 use crate::failure::CliFailure;
 use crate::input::read_module_binary;
+use crate::profile::profile_text;
 use crate::values::{format_val, parse_arg};
 
 /// Per-store state of the host functions a run provides.
@@ -32,6 +36,13 @@ pub(crate) fn build_linker(engine: &Engine) -> anyhow::Result<Linker<HostState>>
 }
 
 pub(crate) fn run(args: RunArgs) -> Result<ExitCode, CliFailure> {
+    if args.profile && args.engine == EngineKind::Reference {
+        return Err(CliFailure::Usage(
+            "--profile counts the fast interpreter's operations: use it with \
+             --engine interp, not --engine reference"
+                .to_owned(),
+        ));
+    }
     let (module_arg, guest_args) = split_module_and_args(&args.module_and_args)?;
     let file = PathBuf::from(module_arg);
     // Configuration mistakes are reported before any work is done.
@@ -41,8 +52,15 @@ pub(crate) fn run(args: RunArgs) -> Result<ExitCode, CliFailure> {
     let mut config = Config::new();
     config
         .features(args.features.features())
-        .engine(args.engine);
-    let engine = Engine::new(&config).map_err(|err| anyhow!("{err}"))?;
+        .engine(args.engine)
+        .profiling(args.profile);
+    if let Some(calls) = args.jit_threshold {
+        config.jit_threshold(calls);
+    }
+    if let Some(back_edges) = args.jit_loop_threshold {
+        config.jit_loop_threshold(back_edges);
+    }
+    let engine = new_engine(&config)?;
     let module = Module::from_binary(&engine, &bytes)
         .map_err(|err| anyhow!("{err}"))
         .with_context(|| format!("failed to load module `{}`", file.display()))?;
@@ -62,16 +80,37 @@ pub(crate) fn run(args: RunArgs) -> Result<ExitCode, CliFailure> {
     let context = format!("failed to run main module `{}`", file.display());
     let mut store = Store::new(&engine, HostState { wasi });
     let linker = build_linker(&engine)?;
+    let outcome = execute(&mut store, &linker, &module, call, &context);
+    if !args.profile {
+        return outcome;
+    }
+    // After a trap or `proc_exit` too (that is often the run to study), and
+    // last: the error, if any, is reported first, and the guest's output is
+    // flushed so that the two do not mix.
+    let code = outcome.unwrap_or_else(CliFailure::report);
+    let _ = std::io::stdout().flush();
+    eprint!("{}", profile_text(store.profile_report(), args.engine));
+    Ok(code)
+}
+
+/// Instantiates `module` and runs `_start` or the `--invoke` call.
+fn execute(
+    store: &mut Store<HostState>,
+    linker: &Linker<HostState>,
+    module: &Module,
+    call: Option<(&str, FuncType, Vec<Val>)>,
+    context: &str,
+) -> Result<ExitCode, CliFailure> {
     // A start function may already call `proc_exit`.
-    let instance = match linker.instantiate(&mut store, &module) {
+    let instance = match linker.instantiate(&mut *store, module) {
         Ok(instance) => instance,
-        Err(err) => return finish(err, &context),
+        Err(err) => return finish(err, context),
     };
 
     match call {
         Some((name, ty, params)) => {
             let func = instance
-                .get_func(&mut store, name)
+                .get_func(&mut *store, name)
                 .ok_or_else(|| anyhow!("the module has no exported function `{name}`"))?;
             let mut results = Vec::with_capacity(ty.results.len());
             for &result in ty.results.iter() {
@@ -79,22 +118,40 @@ pub(crate) fn run(args: RunArgs) -> Result<ExitCode, CliFailure> {
                     anyhow!("`{name}` returns a {result}, which zwasm cannot print yet")
                 })?);
             }
-            if let Err(err) = func.call(&mut store, &params, &mut results) {
-                return finish(err, &context);
+            if let Err(err) = func.call(&mut *store, &params, &mut results) {
+                return finish(err, context);
             }
             for result in &results {
                 println!("{}", format_val(result));
             }
         }
         None => {
-            if let Some(start) = instance.get_func(&mut store, "_start")
-                && let Err(err) = start.call(&mut store, &[], &mut [])
+            if let Some(start) = instance.get_func(&mut *store, "_start")
+                && let Err(err) = start.call(&mut *store, &[], &mut [])
             {
-                return finish(err, &context);
+                return finish(err, context);
             }
         }
     }
     Ok(ExitCode::SUCCESS)
+}
+
+/// The engine for `config`; a tier this host cannot run (`jit` without a
+/// backend) is an error naming the tier.
+fn new_engine(config: &Config) -> Result<Engine, CliFailure> {
+    Engine::new(config).map_err(|err| {
+        CliFailure::Error(anyhow!("{err}").context(format!(
+            "cannot create the engine for --engine {}",
+            config.engine_kind()
+        )))
+    })
+}
+
+/// Fails as `zwasm run` would if this host cannot run `kind`.
+pub(crate) fn check_engine(kind: EngineKind) -> Result<(), CliFailure> {
+    let mut config = Config::new();
+    config.engine(kind);
+    new_engine(&config).map(drop)
 }
 
 /// The module path and the guest's arguments, which must be UTF-8 to reach

@@ -10,12 +10,13 @@ use crate::failure::CliFailure;
 pub(crate) fn run_scripts(
     files: &[PathBuf],
     verbose: bool,
+    engine: zwasm::EngineKind,
     features: zwasm::Features,
 ) -> Result<ExitCode, CliFailure> {
-    let runner = WastRunner::new(RunOptions {
-        features,
-        ..RunOptions::default()
-    });
+    // An engine this host cannot run (`jit` without a backend) fails once,
+    // up front, rather than once per script.
+    crate::run::check_engine(engine)?;
+    let runner = WastRunner::new(RunOptions { engine, features });
     let mut all_passed = true;
     for file in files {
         match runner.run_file(file) {
