@@ -70,6 +70,8 @@ struct FuncSize {
     machine_bytes: usize,
     breakdown: Breakdown,
     fastalloc: bool,
+    /// Time regalloc2 took for the function (in this release build).
+    regalloc: std::time::Duration,
 }
 
 #[derive(Debug)]
@@ -161,9 +163,11 @@ fn measure(
         } else {
             Algorithm::Ion
         };
+        let started = std::time::Instant::now();
         let allocated = allocator
             .allocate(func, &module, &target, algorithm)
             .map_err(|e| anyhow!("{e}"))?;
+        let regalloc = started.elapsed();
         let code =
             lower_function(func, &module, &allocated, &options).map_err(|e| anyhow!("{e}"))?;
         let body = &bodies[defined];
@@ -181,6 +185,7 @@ fn measure(
             machine_bytes: code.bytes.len(),
             breakdown,
             fastalloc,
+            regalloc,
         });
     }
     Ok(ModuleSize { name, funcs, own })
@@ -290,18 +295,20 @@ fn render(
          translation (ops, slot lists, branch tables, side immediates; not the \
          backtrace offsets); *machine* the JIT's code for the function with the default \
          options (regalloc2 Ion, Fastalloc above {ion_limit} SSA values; explicit bounds \
-         checks), including jump tables and literals; *insns* its instruction words. \
+         checks), including jump tables and literals; *insns* its instruction words; \
+         *regalloc* the time regalloc2 took (release build of xtask, this machine: the only \
+         column that varies between runs). \
          Trampolines and the module's linking are not counted.\n"
     );
 
     let _ = writeln!(out, "## Per module\n");
     let _ = writeln!(
         out,
-        "| module | funcs | wasm bytes | wasm ops | bytecode bytes | machine bytes | insns | insns / wasm op | bytecode ÷ wasm | machine ÷ wasm | machine ÷ bytecode |"
+        "| module | funcs | wasm bytes | wasm ops | bytecode bytes | machine bytes | insns | insns / wasm op | bytecode ÷ wasm | machine ÷ wasm | machine ÷ bytecode | regalloc ms | slowest function µs |"
     );
     let _ = writeln!(
         out,
-        "| --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: |"
+        "| --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: |"
     );
     let mut total = (0usize, 0usize, 0usize, 0usize, 0usize, Breakdown::default());
     for module in modules {
@@ -313,9 +320,16 @@ fn render(
             sum.3 += func.machine_bytes;
             sum.4.add(&func.breakdown);
         }
+        let regalloc: std::time::Duration = module.funcs.iter().map(|f| f.regalloc).sum();
+        let slowest = module
+            .funcs
+            .iter()
+            .map(|f| f.regalloc)
+            .max()
+            .unwrap_or_default();
         let _ = writeln!(
             out,
-            "| {} | {} | {} | {} | {} | {} | {} | {} | {} | {} | {} |",
+            "| {} | {} | {} | {} | {} | {} | {} | {} | {} | {} | {} | {:.2} | {:.0} |",
             module.name,
             module.funcs.len(),
             sum.0,
@@ -327,6 +341,8 @@ fn render(
             ratio(sum.2 as f64, sum.0 as f64),
             ratio(sum.3 as f64, sum.0 as f64),
             ratio(sum.3 as f64, sum.2 as f64),
+            regalloc.as_secs_f64() * 1e3,
+            slowest.as_secs_f64() * 1e6,
         );
         total.0 += module.funcs.len();
         total.1 += sum.0;
@@ -337,7 +353,7 @@ fn render(
     }
     let _ = writeln!(
         out,
-        "| **all** | {} | {} | {} | {} | {} | {} | **{}** | {} | {} | **{}** |\n",
+        "| **all** | {} | {} | {} | {} | {} | {} | **{}** | {} | {} | **{}** | | |\n",
         total.0,
         total.1,
         total.2,
@@ -376,11 +392,11 @@ fn render(
     );
     let _ = writeln!(
         out,
-        "| module | function | wasm bytes | wasm ops | bytecode bytes | machine bytes | insns | insns / wasm op | machine ÷ bytecode |"
+        "| module | function | wasm bytes | wasm ops | bytecode bytes | machine bytes | insns | insns / wasm op | machine ÷ bytecode | regalloc µs |"
     );
     let _ = writeln!(
         out,
-        "| --- | --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: |"
+        "| --- | --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: |"
     );
     for module in modules {
         let is_c = module.own.iter().any(|&own| own);
@@ -390,7 +406,7 @@ fn render(
             }
             let _ = writeln!(
                 out,
-                "| {} | {}{} | {} | {} | {} | {} | {} | {} | {} |",
+                "| {} | {}{} | {} | {} | {} | {} | {} | {} | {} | {:.0} |",
                 module.name,
                 func.name,
                 if func.fastalloc { " (fastalloc)" } else { "" },
@@ -404,6 +420,7 @@ fn render(
                     func.wasm_operators as f64
                 ),
                 ratio(func.machine_bytes as f64, func.bytecode_bytes as f64),
+                func.regalloc.as_secs_f64() * 1e6,
             );
         }
     }
