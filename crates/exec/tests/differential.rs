@@ -2,369 +2,49 @@
 //! behave exactly like the reference interpreter on the test corpus
 //! (`tests/wat`) and on wasm-smith modules — the same results (NaN payloads
 //! aside), the same traps, and the same final contents of every exported
-//! memory, global and table.
+//! memory, global and table (harness: `zwasm_testkit::differential`).
 //!
 //! `ZWASM_DIFF_MODULES=n` changes how many generated modules run (default
 //! 1500) and `ZWASM_DIFF_SEED=s` their seed.
 
-use arbitrary::Unstructured;
-use zwasm::{
-    Config, Engine, EngineKind, Error, Extern, ExternType, Func, Global, Instance, Memory, Module,
-    Store, Table, Val, ValType,
-};
+use zwasm::EngineKind;
+use zwasm_testkit::differential::{Tally, compare};
+use zwasm_testkit::{corpus, smith};
 
-/// What one call did, in engine-independent terms.
-#[derive(Clone, Debug, PartialEq, Eq)]
-enum Outcome {
-    Values(Vec<Value>),
-    Trap(String),
-    Error(String),
-}
-
-/// A value compared across stores: floats by bits except that any NaN
-/// equals any NaN, references by nullness only (handles differ by store).
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
-enum Value {
-    I32(i32),
-    I64(i64),
-    F32(Option<u32>),
-    F64(Option<u64>),
-    Ref(bool),
-}
-
-fn value(val: Val) -> Value {
-    match val {
-        Val::I32(v) => Value::I32(v),
-        Val::I64(v) => Value::I64(v),
-        Val::F32(bits) => Value::F32((!f32::from_bits(bits).is_nan()).then_some(bits)),
-        Val::F64(bits) => Value::F64((!f64::from_bits(bits).is_nan()).then_some(bits)),
-        Val::FuncRef(func) => Value::Ref(func.is_some()),
-        Val::ExternRef(extern_ref) => Value::Ref(extern_ref.is_some()),
-    }
-}
-
-fn outcome(result: Result<Vec<Val>, Error>) -> Outcome {
-    match result {
-        Ok(values) => Outcome::Values(values.into_iter().map(value).collect()),
-        Err(error) => match error.trap_code() {
-            Some(code) => Outcome::Trap(code.to_string()),
-            None => Outcome::Error(error.to_string()),
-        },
-    }
-}
-
-/// Deterministic arguments: interesting values first, then pseudo-random.
-/// `small` keeps integers in `1..64`: the corpus takes loop counts and
-/// recursion depths (a count of 0 may mean 2^32), and has no fuel.
-struct Args(u64, bool);
-
-impl Args {
-    fn next_u64(&mut self) -> u64 {
-        self.0 ^= self.0 << 13;
-        self.0 ^= self.0 >> 7;
-        self.0 ^= self.0 << 17;
-        self.0
-    }
-
-    fn val(&mut self, ty: ValType, round: usize) -> Option<Val> {
-        const INTS: [i64; 6] = [0, 1, -1, 7, 65536, i64::MIN];
-        const SMALL: [i64; 4] = [1, 2, 7, 20];
-        let raw = match (self.1, INTS.get(round), SMALL.get(round)) {
-            (false, Some(&v), _) | (true, _, Some(&v)) => v as u64,
-            (false, None, _) => self.next_u64() >> (self.next_u64() % 64),
-            (true, _, None) => 1 + self.next_u64() % 63,
-        };
-        Some(match ty {
-            ValType::I32 => Val::I32(raw as i32),
-            ValType::I64 => Val::I64(raw as i64),
-            ValType::F32 => Val::F32((raw as f32).to_bits() ^ (raw as u32 & 0x8000_0000)),
-            ValType::F64 => Val::F64((raw as i64 as f64).to_bits()),
-            ValType::FuncRef => Val::FuncRef(None),
-            ValType::ExternRef => Val::ExternRef(None),
-            ValType::V128 => return None,
-        })
-    }
-}
-
-/// One engine's view of a module run: every call's outcome, then the final
-/// state of the exports.
-#[derive(Debug, PartialEq, Eq)]
-struct Run {
-    instantiation: Outcome,
-    calls: Vec<(String, Vec<Value>, Outcome)>,
-    memories: Vec<(String, Vec<u8>)>,
-    globals: Vec<(String, Value)>,
-    tables: Vec<(String, Vec<bool>)>,
-}
-
-/// Stand-ins for the module's imports: host functions that return zeros
-/// (so calls into the host are exercised), and fresh globals, memories and
-/// tables.
-fn imports(store: &mut Store<()>, module: &Module) -> Result<Vec<Extern>, Error> {
-    module
-        .imports()
-        .map(|import| {
-            Ok(match import.ty() {
-                ExternType::Func(ty) => {
-                    let results = ty.results.clone();
-                    Extern::Func(Func::new(&mut *store, ty, move |_, _, out| {
-                        for (slot, ty) in out.iter_mut().zip(results.iter()) {
-                            *slot = Val::default_for(*ty).unwrap_or(Val::I32(0));
-                        }
-                        Ok(())
-                    }))
-                }
-                ExternType::Global(ty) => {
-                    let init = Val::default_for(ty.content).unwrap_or(Val::I32(0));
-                    Extern::Global(Global::new(&mut *store, ty, init)?)
-                }
-                ExternType::Memory(ty) => Extern::Memory(Memory::new(&mut *store, ty)?),
-                ExternType::Table(ty) => {
-                    let init = Val::default_for(ty.element.val_type()).unwrap_or(Val::I32(0));
-                    Extern::Table(Table::new(&mut *store, ty, init)?)
-                }
-            })
-        })
-        .collect()
-}
-
-fn run(kind: EngineKind, bytes: &[u8], rounds: usize, small: bool) -> Run {
-    let mut config = Config::new();
-    config
-        .engine(kind)
-        .max_call_depth(2_000)
-        .max_value_stack(1 << 20)
-        .max_memory64_pages(1 << 8)
-        .max_table_elements(1 << 16);
-    let engine = Engine::new(&config).expect("engine");
-    let mut empty = Run {
-        instantiation: Outcome::Values(Vec::new()),
-        calls: Vec::new(),
-        memories: Vec::new(),
-        globals: Vec::new(),
-        tables: Vec::new(),
-    };
-    let module = match Module::new(&engine, bytes) {
-        Ok(module) => module,
-        Err(error) => {
-            empty.instantiation = Outcome::Error(error.to_string());
-            return empty;
-        }
-    };
-    let mut store = Store::new(&engine, ());
-    let imports = match imports(&mut store, &module) {
-        Ok(imports) => imports,
-        Err(error) => {
-            empty.instantiation = Outcome::Error(error.to_string());
-            return empty;
-        }
-    };
-    let instance = match Instance::new(&mut store, &module, &imports) {
-        Ok(instance) => instance,
-        Err(error) => {
-            empty.instantiation = outcome(Err(error));
-            return empty;
-        }
-    };
-    let exports = instance.exports(&store);
-    let mut args = Args(0x2545_f491_4f6c_dd1d, small);
-    for (name, export) in &exports {
-        let Extern::Func(func) = export else { continue };
-        let ty = func.ty(&store);
-        for round in 0..rounds {
-            let Some(params) = ty
-                .params
-                .iter()
-                .map(|&ty| args.val(ty, round))
-                .collect::<Option<Vec<Val>>>()
-            else {
-                break;
-            };
-            let Some(mut results) = ty
-                .results
-                .iter()
-                .map(|&ty| Val::default_for(ty))
-                .collect::<Option<Vec<Val>>>()
-            else {
-                break;
-            };
-            let result = func
-                .call(&mut store, &params, &mut results)
-                .map(|()| results);
-            empty.calls.push((
-                name.clone(),
-                params.into_iter().map(value).collect(),
-                outcome(result),
-            ));
-        }
-    }
-    for (name, export) in exports {
-        match export {
-            Extern::Memory(memory) => empty.memories.push((name, memory.data(&store).to_vec())),
-            Extern::Global(global) => empty.globals.push((name, value(global.get(&store)))),
-            Extern::Table(table) => {
-                let entries = (0..table.size(&store))
-                    .map(|at| {
-                        table
-                            .get(&store, at)
-                            .is_some_and(|entry| value(entry) == Value::Ref(true))
-                    })
-                    .collect();
-                empty.tables.push((name, entries));
-            }
-            Extern::Func(_) => {}
-        }
-    }
-    empty
-}
-
-/// Compares the engines on one module; returns how many calls returned
-/// values and how many trapped.
-fn compare(name: &str, bytes: &[u8], rounds: usize, small: bool) -> (usize, usize) {
-    let reference = run(EngineKind::Reference, bytes, rounds, small);
-    let fast = run(EngineKind::Interp, bytes, rounds, small);
-    if reference == fast {
-        let returned = reference
-            .calls
-            .iter()
-            .filter(|call| matches!(call.2, Outcome::Values(_)))
-            .count();
-        return (returned, reference.calls.len() - returned);
-    }
-    let mut report = format!("{name}: the engines disagree\n");
-    if reference.instantiation != fast.instantiation {
-        report += &format!(
-            "  instantiation: reference {:?}, interp {:?}\n",
-            reference.instantiation, fast.instantiation
-        );
-    }
-    for (r, f) in reference.calls.iter().zip(&fast.calls) {
-        if r != f {
-            report += &format!(
-                "  call {} {:?}: reference {:?}, interp {:?}\n",
-                r.0, r.1, r.2, f.2
-            );
-        }
-    }
-    for (r, f) in reference.globals.iter().zip(&fast.globals) {
-        if r != f {
-            report += &format!("  global {}: reference {:?}, interp {:?}\n", r.0, r.1, f.1);
-        }
-    }
-    for (r, f) in reference.memories.iter().zip(&fast.memories) {
-        if r != f {
-            let at = r.1.iter().zip(&f.1).position(|(a, b)| a != b);
-            report += &format!(
-                "  memory {}: sizes {} and {}, first difference at {at:?}\n",
-                r.0,
-                r.1.len(),
-                f.1.len()
-            );
-        }
-    }
-    if reference.tables != fast.tables {
-        report += "  tables differ\n";
-    }
-    let path = std::env::temp_dir().join(format!(
-        "zwasm-differential-{}.wasm",
-        name.replace('/', "_")
-    ));
-    if std::fs::write(&path, bytes).is_ok() {
-        report += &format!("  module written to {}\n", path.display());
-    }
-    panic!("{report}");
-}
+const ENGINES: (EngineKind, EngineKind) = (EngineKind::Reference, EngineKind::Interp);
 
 #[test]
 fn corpus_behaves_the_same_on_both_interpreters() {
-    let dir = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../../tests/wat");
-    let mut paths: Vec<_> = std::fs::read_dir(&dir)
-        .expect("tests/wat")
-        .filter_map(|entry| entry.ok().map(|entry| entry.path()))
-        .filter(|path| path.extension().is_some_and(|ext| ext == "wat"))
-        .collect();
-    paths.sort();
-    assert!(paths.len() >= 10, "the corpus is missing");
-    for path in paths {
-        let text = std::fs::read_to_string(&path).expect("readable");
-        let bytes = wat::parse_str(&text).expect("valid text");
-        let (returned, _) = compare(&path.display().to_string(), &bytes, 6, true);
-        assert!(returned > 0, "{}: nothing ran", path.display());
-    }
-}
-
-/// Our feature set. With `disallow_traps`, wasm-smith guards every
-/// trapping instruction, so that calls run to the end instead of stopping
-/// at the first out-of-bounds access.
-fn smith_config(disallow_traps: bool) -> wasm_smith::Config {
-    wasm_smith::Config {
-        disallow_traps,
-        simd_enabled: false,
-        relaxed_simd_enabled: false,
-        threads_enabled: false,
-        exceptions_enabled: false,
-        gc_enabled: false,
-        wide_arithmetic_enabled: false,
-        custom_page_sizes_enabled: false,
-        compact_imports_enabled: false,
-        shared_everything_threads_enabled: false,
-        tail_call_enabled: true,
-        extended_const_enabled: true,
-        memory64_enabled: true,
-        reference_types_enabled: true,
-        bulk_memory_enabled: true,
-        multi_value_enabled: true,
-        saturating_float_to_int_enabled: true,
-        sign_extension_ops_enabled: true,
-        canonicalize_nans: true,
-        export_everything: true,
-        max_imports: 6,
-        max_memories: 3,
-        max_tables: 3,
-        max_memory32_bytes: 4 << 16,
-        max_memory64_bytes: 4 << 16,
-        max_table_elements: 1_000,
-        min_funcs: 3,
-        max_funcs: 12,
-        max_instructions: 400,
-        ..wasm_smith::Config::default()
+    let modules = corpus::wat_modules();
+    assert!(modules.len() >= 10, "the corpus is missing");
+    for (path, bytes) in modules {
+        let name = path.display().to_string();
+        let tally =
+            compare(&name, &bytes, 6, true, ENGINES).unwrap_or_else(|report| panic!("{report}"));
+        assert!(tally.returned > 0, "{name}: nothing ran");
     }
 }
 
 #[test]
 fn generated_modules_behave_the_same_on_both_interpreters() {
-    let modules: usize = std::env::var("ZWASM_DIFF_MODULES")
-        .ok()
-        .and_then(|n| n.parse().ok())
-        .unwrap_or(1500);
-    let mut state: u64 = std::env::var("ZWASM_DIFF_SEED")
-        .ok()
-        .and_then(|n| n.parse().ok())
-        .unwrap_or(0x9e37_79b9_7f4a_7c15);
+    let modules = smith::env_count("ZWASM_DIFF_MODULES", 1500);
+    let seed = smith::env_count("ZWASM_DIFF_SEED", 0x9e37_79b9) as u64;
     let mut ran = 0;
-    let (mut returned, mut trapped) = (0, 0);
+    let mut total = Tally::default();
     for index in 0..modules {
-        let seed: Vec<u8> = (0..8192)
-            .map(|_| {
-                state ^= state << 13;
-                state ^= state >> 7;
-                state ^= state << 17;
-                (state >> 24) as u8
-            })
-            .collect();
-        let mut u = Unstructured::new(&seed);
-        let Ok(mut module) = wasm_smith::Module::new(smith_config(index % 2 == 0), &mut u) else {
+        let Some(bytes) = smith::module(seed, index, 5_000) else {
             continue;
         };
-        if module.ensure_termination(5_000).is_err() {
-            continue;
-        }
-        let (r, t) = compare(&format!("smith-{index}"), &module.to_bytes(), 3, false);
-        returned += r;
-        trapped += t;
+        let tally = compare(&format!("smith-{index}"), &bytes, 3, false, ENGINES)
+            .unwrap_or_else(|report| panic!("{report}"));
+        total.returned += tally.returned;
+        total.trapped += tally.trapped;
         ran += 1;
     }
-    eprintln!("{ran} modules: {returned} calls returned, {trapped} trapped");
+    eprintln!(
+        "{ran} modules: {} calls returned, {} trapped",
+        total.returned, total.trapped
+    );
     assert!(
         ran * 2 >= modules,
         "only {ran} of {modules} modules were generated"
@@ -373,7 +53,9 @@ fn generated_modules_behave_the_same_on_both_interpreters() {
     // calls of a module, runs out in the others: wasm-smith does not export
     // it to be refilled).
     assert!(
-        returned * 4 >= returned + trapped,
-        "{returned} calls returned, {trapped} trapped"
+        total.returned * 4 >= total.returned + total.trapped,
+        "{} calls returned, {} trapped",
+        total.returned,
+        total.trapped
     );
 }
