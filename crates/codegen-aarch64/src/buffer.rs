@@ -113,7 +113,10 @@ enum Literal {
 pub struct CodeBuffer {
     bytes: Vec<u8>,
     label_offsets: Vec<Option<u32>>,
-    pending: Vec<Fixup>,
+    /// Fixups waiting for each label, by label number: binding one touches
+    /// only its own (a `br_table` with thousands of targets binds thousands
+    /// of labels while thousands of entries wait).
+    pending: Vec<Vec<Fixup>>,
     literals: Vec<(Literal, Label)>,
 }
 
@@ -136,6 +139,7 @@ impl CodeBuffer {
     /// A fresh, unbound label.
     pub fn new_label(&mut self) -> Label {
         self.label_offsets.push(None);
+        self.pending.push(Vec::new());
         Label((self.label_offsets.len() - 1) as u32)
     }
 
@@ -156,7 +160,10 @@ impl CodeBuffer {
     /// Appends one instruction after checking it.
     pub fn emit(&mut self, inst: &Inst) -> Result<(), BufferError> {
         inst.check()?;
-        self.emit_word(inst.encode())
+        self.emit_word(inst.encode())?;
+        #[cfg(feature = "trace")]
+        crate::trace::emitted(inst);
+        Ok(())
     }
 
     /// Appends a branch, `adr` or literal load whose target is `label`; its
@@ -172,6 +179,8 @@ impl CodeBuffer {
             reference: Reference::Inst(placeholder),
         };
         self.emit_word(placeholder.encode())?;
+        #[cfg(feature = "trace")]
+        crate::trace::emitted(&placeholder);
         self.refer(fixup)
     }
 
@@ -202,10 +211,7 @@ impl CodeBuffer {
             return Err(BufferError::AlreadyBound(label));
         }
         *slot = Some(offset);
-        let (ready, waiting): (Vec<Fixup>, Vec<Fixup>) = std::mem::take(&mut self.pending)
-            .into_iter()
-            .partition(|fixup| fixup.label == label);
-        self.pending = waiting;
+        let ready = std::mem::take(&mut self.pending[label.0 as usize]);
         ready
             .into_iter()
             .try_for_each(|fixup| self.patch(fixup, offset))
@@ -252,7 +258,9 @@ impl CodeBuffer {
     /// must be bound.
     pub fn finish(mut self) -> Result<Vec<u8>, BufferError> {
         self.emit_literal_pool()?;
-        match self.pending.first() {
+        // The earliest reference still waiting, as it was when one list
+        // held them all.
+        match self.pending.iter().flatten().min_by_key(|fixup| fixup.at) {
             Some(fixup) => Err(BufferError::Unbound(fixup.label)),
             None => Ok(self.bytes),
         }
@@ -276,7 +284,7 @@ impl CodeBuffer {
             None => Err(BufferError::Unbound(fixup.label)),
             Some(Some(target)) => self.patch(fixup, *target),
             Some(None) => {
-                self.pending.push(fixup);
+                self.pending[fixup.label.0 as usize].push(fixup);
                 Ok(())
             }
         }

