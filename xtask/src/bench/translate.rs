@@ -40,8 +40,39 @@ impl Translator for IrStack {
     }
 }
 
+/// The fast interpreter's bytecode for every function: `Module::from_binary`
+/// (as above), then `Module::precompile_all`, which does for each function
+/// what its first call would (translation is lazy, per function): validate
+/// the body again into ir-reg, run the ir-reg passes, allocate frame slots
+/// and emit the bytecode.
+#[derive(Debug, Default)]
+struct Fast {
+    engine: zwasm::Engine,
+}
+
+impl Translator for Fast {
+    fn ir(&self) -> &'static str {
+        "fast (bytecode)"
+    }
+
+    fn covers(&self) -> &'static str {
+        "decode + validate + ir-stack (`Module::from_binary`), then per function: \
+         validate + ir-reg build + passes + slot allocation + bytecode \
+         (`Module::precompile_all`)"
+    }
+
+    fn translate(&self, wasm: &[u8]) -> Result<(), String> {
+        let module =
+            zwasm::Module::from_binary(&self.engine, wasm).map_err(|err| err.to_string())?;
+        module
+            .precompile_all()
+            .map(drop)
+            .map_err(|err| err.to_string())
+    }
+}
+
 pub(crate) fn translators() -> Vec<Box<dyn Translator>> {
-    vec![Box::new(IrStack::default())]
+    vec![Box::new(IrStack::default()), Box::new(Fast::default())]
 }
 
 #[derive(Debug)]
@@ -132,6 +163,17 @@ mod tests {
     fn ir_stack_translates_a_module_and_reports_errors() {
         let translator = IrStack::default();
         let wasm = wat::parse_str("(module (func (result i32) (i32.const 1)))").expect("wat");
+        assert!(time_one(&translator, &wasm, Duration::from_millis(1)).is_ok());
+        assert!(time_one(&translator, b"\0asm\x01\0\0\0\x0a", Duration::ZERO).is_err());
+    }
+
+    #[test]
+    fn fast_tier_translates_every_function() {
+        let translator = Fast::default();
+        let wasm = wat::parse_str(
+            "(module (func (result i32) (i32.const 1)) (func (param i32) (result i32) local.get 0))",
+        )
+        .expect("wat");
         assert!(time_one(&translator, &wasm, Duration::from_millis(1)).is_ok());
         assert!(time_one(&translator, b"\0asm\x01\0\0\0\x0a", Duration::ZERO).is_err());
     }

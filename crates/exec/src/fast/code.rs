@@ -52,6 +52,38 @@ pub(crate) struct Store {
     pub offset: u32,
 }
 
+/// A load from memory 0 at `a + b` (an `i32.add` whose only use is the
+/// load's address, fused into it) plus a 32-bit constant offset.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub(crate) struct LoadIdx {
+    pub dst: Slot,
+    pub a: Slot,
+    pub b: Slot,
+    pub offset: u32,
+}
+
+/// A store to memory 0 at `a + b` plus a 32-bit constant offset.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub(crate) struct StoreIdx {
+    pub a: Slot,
+    pub b: Slot,
+    pub value: Slot,
+    pub offset: u32,
+}
+
+/// Two `i32.add`s of a slot and a small immediate, run in order (the
+/// second may read the first's result): the pointer and counter increments
+/// that come in pairs in compiled loops.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub(crate) struct AddImm2 {
+    pub dst0: Slot,
+    pub a0: Slot,
+    pub dst1: Slot,
+    pub a1: Slot,
+    pub imm0: i16,
+    pub imm1: i16,
+}
+
 /// A load or store of another memory, or with an offset beyond 32 bits:
 /// `memarg` indexes [`FastFunc::imms`] (memory, offset).
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -207,6 +239,8 @@ impl Const64 {
 /// * `br_cmp` / `br_cmp_imm` / `br_test`: branch when `expr` holds.
 /// * `load`: `Variant: N => |bytes| expr` reads `N` bytes of memory 0.
 /// * `store`: `Variant: N => |v| expr` writes the `[u8; N]` `expr` of slot `v`.
+/// * `load_idx` / `store_idx`: the same at address `a + b` (32-bit, wrapping,
+///   as the fused `i32.add` computed it).
 /// * `other`: the remaining variants and their operand struct, executed by
 ///   code written out in each dispatcher.
 macro_rules! for_each_op {
@@ -242,7 +276,6 @@ macro_rules! for_each_op {
             F64Sqrt: f64 => |a| a.sqrt();
             I32WrapI64: u64 => |a| a as u32;
             I64ExtendI32S: i32 => |a| a as i64;
-            I64ExtendI32U: u32 => |a| u64::from(a);
             F32ConvertI32S: i32 => |a| a as f32;
             F32ConvertI32U: u32 => |a| a as f32;
             F32ConvertI64S: i64 => |a| a as f32;
@@ -470,6 +503,23 @@ macro_rules! for_each_op {
             I32Store8: 1 => |v| [v as u8];
             I32Store16: 2 => |v| (v as u16).to_le_bytes();
         }
+        load_idx {
+            I32LoadIdx: 4 => |b| u64::from(u32::from_le_bytes(b));
+            I64LoadIdx: 8 => |b| u64::from_le_bytes(b);
+            I32Load8SIdx: 1 => |b| u64::from(b[0] as i8 as i32 as u32);
+            I32Load8UIdx: 1 => |b| u64::from(b[0]);
+            I32Load16SIdx: 2 => |b| u64::from(i16::from_le_bytes(b) as i32 as u32);
+            I32Load16UIdx: 2 => |b| u64::from(u16::from_le_bytes(b));
+            I64Load8SIdx: 1 => |b| b[0] as i8 as i64 as u64;
+            I64Load16SIdx: 2 => |b| i16::from_le_bytes(b) as i64 as u64;
+            I64Load32SIdx: 4 => |b| i32::from_le_bytes(b) as i64 as u64;
+        }
+        store_idx {
+            I32StoreIdx: 4 => |v| (v as u32).to_le_bytes();
+            I64StoreIdx: 8 => |v| v.to_le_bytes();
+            I32Store8Idx: 1 => |v| [v as u8];
+            I32Store16Idx: 2 => |v| (v as u16).to_le_bytes();
+        }
         other {
             Trap(()),
             Br(u32),
@@ -485,6 +535,7 @@ macro_rules! for_each_op {
             ReturnCallIndirect(CallIndirect),
             Copy(Un),
             Copy2(Copy2),
+            I32AddImm2(AddImm2),
             Const32(Const32),
             Const64(Const64),
             Select(Select),
@@ -525,6 +576,8 @@ macro_rules! define_op {
         br_cmp_imm { $($bci:ident: $bcit:ty => |$bcia:ident, $bcib:ident| $bcie:expr;)* }
         load { $($ld:ident: $ldn:literal => |$ldb:ident| $lde:expr;)* }
         store { $($st:ident: $stn:literal => |$stv:ident| $ste:expr;)* }
+        load_idx { $($ldx:ident: $ldxn:literal => |$ldxb:ident| $ldxe:expr;)* }
+        store_idx { $($stx:ident: $stxn:literal => |$stxv:ident| $stxe:expr;)* }
         other { $($other:ident($ty:ty),)* }
     ) => {
         /// One fast-tier operation. See [`for_each_op!`] for the semantics.
@@ -540,6 +593,8 @@ macro_rules! define_op {
             $($bci(BrCmpImm),)*
             $($ld(Load),)*
             $($st(Store),)*
+            $($ldx(LoadIdx),)*
+            $($stx(StoreIdx),)*
             $($other($ty),)*
         }
 
@@ -549,7 +604,7 @@ macro_rules! define_op {
         #[allow(clippy::enum_variant_names)]
         pub(crate) enum OpKind {
             $($un,)* $($ut,)* $($bin,)* $($bt,)* $($bi,)* $($bz,)* $($bc,)* $($bci,)*
-            $($ld,)* $($st,)* $($other,)*
+            $($ld,)* $($st,)* $($ldx,)* $($stx,)* $($other,)*
         }
 
         impl OpKind {
@@ -558,7 +613,8 @@ macro_rules! define_op {
                 $(stringify!($un),)* $(stringify!($ut),)* $(stringify!($bin),)*
                 $(stringify!($bt),)* $(stringify!($bi),)* $(stringify!($bz),)*
                 $(stringify!($bc),)* $(stringify!($bci),)* $(stringify!($ld),)*
-                $(stringify!($st),)* $(stringify!($other),)*
+                $(stringify!($st),)* $(stringify!($ldx),)* $(stringify!($stx),)*
+                $(stringify!($other),)*
             ];
         }
 
@@ -577,6 +633,8 @@ macro_rules! define_op {
                     $(Op::$bci(_) => OpKind::$bci,)*
                     $(Op::$ld(_) => OpKind::$ld,)*
                     $(Op::$st(_) => OpKind::$st,)*
+                    $(Op::$ldx(_) => OpKind::$ldx,)*
+                    $(Op::$stx(_) => OpKind::$stx,)*
                     $(Op::$other(_) => OpKind::$other,)*
                 }
             }
@@ -606,11 +664,14 @@ macro_rules! define_op {
                     $(Op::$bci(x) => f(x.a),)*
                     $(Op::$ld(x) => { f(x.dst); f(x.addr); })*
                     $(Op::$st(x) => { f(x.addr); f(x.value); })*
+                    $(Op::$ldx(x) => { f(x.dst); f(x.a); f(x.b); })*
+                    $(Op::$stx(x) => { f(x.a); f(x.b); f(x.value); })*
                     Op::BrTable(x) => f(x.index),
                     Op::Return1(src) => f(src),
                     Op::CallIndirect(x) | Op::ReturnCallIndirect(x) => f(x.index),
                     Op::Copy(x) => { f(x.dst); f(x.src); }
                     Op::Copy2(x) => { f(x.dst0); f(x.src0); f(x.dst1); f(x.src1); }
+                    Op::I32AddImm2(x) => { f(x.dst0); f(x.a0); f(x.dst1); f(x.a1); }
                     Op::Const32(x) => f(x.dst),
                     Op::Const64(x) => f(x.dst),
                     Op::Select(x) => { f(x.dst); f(x.cond); f(x.a); f(x.b); }
@@ -635,6 +696,47 @@ macro_rules! define_op {
 for_each_op!(define_op!);
 
 impl Op {
+    /// The load or store `self` (of memory 0) at address `a + b` instead of
+    /// its own address operand, which the caller drops.
+    pub(crate) fn indexed(self, a: Slot, b: Slot) -> Option<Op> {
+        macro_rules! load {
+            ($x:expr, $variant:ident) => {
+                Op::$variant(LoadIdx {
+                    dst: $x.dst,
+                    a,
+                    b,
+                    offset: $x.offset,
+                })
+            };
+        }
+        macro_rules! store {
+            ($x:expr, $variant:ident) => {
+                Op::$variant(StoreIdx {
+                    a,
+                    b,
+                    value: $x.value,
+                    offset: $x.offset,
+                })
+            };
+        }
+        Some(match self {
+            Op::I32Load(x) => load!(x, I32LoadIdx),
+            Op::I64Load(x) => load!(x, I64LoadIdx),
+            Op::I32Load8S(x) => load!(x, I32Load8SIdx),
+            Op::I32Load8U(x) => load!(x, I32Load8UIdx),
+            Op::I32Load16S(x) => load!(x, I32Load16SIdx),
+            Op::I32Load16U(x) => load!(x, I32Load16UIdx),
+            Op::I64Load8S(x) => load!(x, I64Load8SIdx),
+            Op::I64Load16S(x) => load!(x, I64Load16SIdx),
+            Op::I64Load32S(x) => load!(x, I64Load32SIdx),
+            Op::I32Store(x) => store!(x, I32StoreIdx),
+            Op::I64Store(x) => store!(x, I64StoreIdx),
+            Op::I32Store8(x) => store!(x, I32Store8Idx),
+            Op::I32Store16(x) => store!(x, I32Store16Idx),
+            _ => return None,
+        })
+    }
+
     /// Whether control never falls through to the next operation.
     pub(crate) fn is_terminator(&self) -> bool {
         matches!(

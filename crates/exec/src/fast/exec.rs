@@ -92,6 +92,19 @@ pub(super) fn load<const N: usize>(memory: &[u8], addr: u64, offset: u64) -> Opt
     memory.get(start..)?.first_chunk::<N>().copied()
 }
 
+/// `i32.add` of a slot and an [`AddImm2`](super::code::AddImm2) immediate.
+#[inline(always)]
+pub(super) fn add_imm(a: u64, imm: i16) -> u64 {
+    u64::from((a as u32).wrapping_add(imm as i32 as u32))
+}
+
+/// The address of a [`LoadIdx`](super::code::LoadIdx) or
+/// [`StoreIdx`](super::code::StoreIdx): the fused `i32.add`, which wraps.
+#[inline(always)]
+pub(super) fn index_addr(a: u64, b: u64) -> u64 {
+    u64::from((a as u32).wrapping_add(b as u32))
+}
+
 /// Writes `bytes` to `memory` at `addr + offset`; `false` if out of bounds.
 #[inline(always)]
 pub(super) fn store<const N: usize>(
@@ -202,6 +215,7 @@ pub(crate) fn execute<const PROFILE: bool>(
         stack_top,
         frames,
         profile,
+        tier, // TIERING (issue 5): call counters of the `Auto` engine.
         ..
     } = core;
     let funcs: &[FuncEntity] = funcs;
@@ -427,6 +441,24 @@ pub(crate) fn execute<const PROFILE: bool>(
             }));
         }};
     }
+    // TIERING (issue 5, crate::jit::tier; docs/decisions/0008-tiering.md):
+    // under the `Auto` engine (`tier` is `None` otherwise: one branch per
+    // call), counts a call of `$defined` of `$instance` and, once it is hot,
+    // leaves the loop as for a host call so the driver runs it as machine
+    // code (`call_host_from_wasm`).
+    macro_rules! tier_check {
+        ($instance:expr, $defined:expr, $args:expr, $tail:expr) => {
+            if let Some(tier) = tier.as_deref_mut()
+                && tier.count_call($instance, $defined)
+            {
+                let callee_inst = &instances[$instance as usize];
+                let at = callee_inst.module.inner.func_imports() + $defined;
+                if let Some(&target) = callee_inst.funcs.get(at as usize) {
+                    host_call!(target, $args, $tail);
+                }
+            }
+        };
+    }
     /// Calls function `target` (arena index) with the arguments and results
     /// of the call op with slot list `list`.
     macro_rules! call_func {
@@ -435,6 +467,7 @@ pub(crate) fn execute<const PROFILE: bool>(
             let (args, results) = func.call_slots($list);
             match funcs[target as usize].kind {
                 FuncKind::Wasm { instance, defined } => {
+                    tier_check!(instance, defined, args, $tail); // TIERING
                     let callee_inst = &instances[instance as usize];
                     let callee = code_of!(callee_inst, defined);
                     if $tail {
@@ -561,6 +594,8 @@ pub(crate) fn execute<const PROFILE: bool>(
             br_cmp_imm { $($bci:ident: $bcit:ty => |$bcia:ident, $bcib:ident| $bcie:expr;)* }
             load { $($ld:ident: $ldn:literal => |$ldb:ident| $lde:expr;)* }
             store { $($st:ident: $stn:literal => |$stv:ident| $ste:expr;)* }
+            load_idx { $($ldx:ident: $ldxn:literal => |$ldxb:ident| $ldxe:expr;)* }
+            store_idx { $($stx:ident: $stxn:literal => |$stxv:ident| $stxe:expr;)* }
             other { $($other:ident($ty:ty),)* }
         ) => {
             match *$op {
@@ -627,6 +662,22 @@ pub(crate) fn execute<const PROFILE: bool>(
                         trap!(TrapCode::MemoryOutOfBounds);
                     }
                 })*
+                $(Op::$ldx(x) => {
+                    let memory = &memories[mem0].data;
+                    let addr = index_addr(regs.get(x.a), regs.get(x.b));
+                    match load::<$ldxn>(memory, addr, u64::from(x.offset)) {
+                        Some($ldxb) => regs.set(x.dst, $ldxe),
+                        None => trap!(TrapCode::MemoryOutOfBounds),
+                    }
+                })*
+                $(Op::$stx(x) => {
+                    let $stxv = regs.get(x.value);
+                    let memory = &mut memories[mem0].data;
+                    let addr = index_addr(regs.get(x.a), regs.get(x.b));
+                    if !store::<$stxn>(memory, addr, u64::from(x.offset), $stxe) {
+                        trap!(TrapCode::MemoryOutOfBounds);
+                    }
+                })*
                 $($extra)*
             }
         };
@@ -649,15 +700,22 @@ pub(crate) fn execute<const PROFILE: bool>(
     }
 
     loop {
-        #[cfg(feature = "tail-dispatch")]
+        // The straight-line ops run in the hot inner dispatcher, which
+        // comes back here for everything else (and when profiling, this
+        // loop runs every op itself, counting them).
         if !PROFILE {
             let memory: &mut [u8] = match memories.get_mut(mem0) {
                 Some(memory) => &mut memory.data,
                 None => &mut [],
             };
-            let stop = super::threaded::run(cursor, regs, memory);
-            cursor = stop.cursor;
+            #[cfg(any(feature = "tail-dispatch", not(feature = "match-dispatch")))]
+            let stop = super::threaded::run(&cursor, regs, memory, func);
+            #[cfg(all(feature = "match-dispatch", not(feature = "tail-dispatch")))]
+            let stop = super::straight::run(&cursor, regs, memory, func);
+            cursor.jump(stop.pc as u32);
             if let Some(code) = stop.trap {
+                // The trapping op was fetched: `suspend!` records the op
+                // before the cursor, as for a trap in this loop.
                 trap!(code);
             }
         }
@@ -683,6 +741,7 @@ pub(crate) fn execute<const PROFILE: bool>(
                 do_return!(slots.len(), |i| slots.get(i).map_or(0, |&slot| regs.get(slot)));
             }
             Op::CallInternal(call) => {
+                tier_check!(instance_index, call.func, func.call_slots(call.list).0, false); // TIERING
                 let callee = code_of!(inst, call.func);
                 let (args, results) = func.call_slots(call.list);
                 pass_args!(args);
@@ -697,6 +756,7 @@ pub(crate) fn execute<const PROFILE: bool>(
                 call_func!(target, call.list, false);
             }
             Op::ReturnCallInternal(call) => {
+                tier_check!(instance_index, call.func, func.call_slots(call.list).0, true); // TIERING
                 let callee = code_of!(inst, call.func);
                 tail_enter!(inst, instance_index, call.func, callee, func.call_slots(call.list).0);
             }
@@ -712,6 +772,10 @@ pub(crate) fn execute<const PROFILE: bool>(
             Op::Copy2(x) => {
                 regs.set(x.dst0, regs.get(x.src0));
                 regs.set(x.dst1, regs.get(x.src1));
+            }
+            Op::I32AddImm2(x) => {
+                regs.set(x.dst0, add_imm(regs.get(x.a0), x.imm0));
+                regs.set(x.dst1, add_imm(regs.get(x.a1), x.imm1));
             }
             Op::Const32(x) => regs.set(x.dst, u64::from(x.value)),
             Op::Const64(x) => regs.set(x.dst, x.value()),

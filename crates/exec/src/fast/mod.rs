@@ -16,9 +16,11 @@ mod exec;
 mod lazy;
 mod profile;
 mod regs;
+#[cfg(all(feature = "match-dispatch", not(feature = "tail-dispatch")))]
+mod straight;
 #[cfg(test)]
 mod tests;
-#[cfg(feature = "tail-dispatch")]
+#[cfg(any(feature = "tail-dispatch", not(feature = "match-dispatch")))]
 mod threaded;
 
 use zwasm_decode::FuncType;

@@ -99,6 +99,9 @@ impl Regs {
 pub(super) struct Cursor<'a> {
     ip: *const Op,
     start: *const Op,
+    /// Only for the debug-build checks: a cursor is two words, passed in
+    /// two registers (the threaded handlers take it as arguments).
+    #[cfg(debug_assertions)]
     len: usize,
     code: std::marker::PhantomData<&'a [Op]>,
 }
@@ -110,6 +113,7 @@ impl<'a> Cursor<'a> {
         (pc < code.len()).then(|| Cursor {
             ip: code.as_ptr().wrapping_add(pc),
             start: code.as_ptr(),
+            #[cfg(debug_assertions)]
             len: code.len(),
             code: std::marker::PhantomData,
         })
@@ -127,7 +131,9 @@ impl<'a> Cursor<'a> {
         op
     }
 
-    /// The op at the cursor, without moving.
+    /// The op at the cursor, without moving (the threaded dispatcher's
+    /// fetch; unused with `match-dispatch`).
+    #[cfg_attr(feature = "match-dispatch", allow(dead_code))]
     #[inline(always)]
     pub(super) fn peek(&self) -> &'a Op {
         #[cfg(debug_assertions)]

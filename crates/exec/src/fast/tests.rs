@@ -65,6 +65,50 @@ fn recursive_fib() {
 }
 
 #[test]
+fn address_additions_fuse_into_loads_and_stores() {
+    let code = translate(
+        r#"(module (memory 1) (func (param $p i32) (param $i i32) (result i32)
+            (i32.store8 offset=3 (i32.add (local.get $p) (local.get $i)) (local.get $i))
+            (i32.load offset=4 (i32.add (local.get $p) (local.get $i)))))"#,
+    );
+    let code = &code[0];
+    println!("{code}");
+    assert_eq!(count(code, "I32Store8Idx"), 1, "{code}");
+    assert_eq!(count(code, "I32LoadIdx"), 1, "{code}");
+    assert_eq!(count(code, "I32Add("), 0, "{code}");
+}
+
+#[test]
+fn fused_address_wraps_and_traps_like_the_add() {
+    use crate::{Instance, Store};
+    let module = Module::new(
+        &Engine::default(),
+        r#"(module (memory 1) (data (i32.const 0) "*")
+            (func (export "load") (param i32 i32) (result i32)
+              (i32.load8_u (i32.add (local.get 0) (local.get 1))))
+            (func (export "load_off") (param i32 i32) (result i32)
+              (i32.load8_u offset=1 (i32.add (local.get 0) (local.get 1)))))"#,
+    )
+    .expect("valid module");
+    let mut store = Store::new(module.engine(), ());
+    let instance = Instance::new(&mut store, &module, &[]).expect("instantiates");
+    let load = instance
+        .get_typed_func::<(i32, i32), i32>(&mut store, "load")
+        .expect("export");
+    let load_off = instance
+        .get_typed_func::<(i32, i32), i32>(&mut store, "load_off")
+        .expect("export");
+    // 0xffff_ffff + 1 wraps to 0 in the i32.add.
+    assert_eq!(load.call(&mut store, (-1, 1)).expect("in bounds"), 42);
+    // Then the offset is added to the wrapped sum: 0 + 1.
+    assert_eq!(load_off.call(&mut store, (-1, 1)).expect("in bounds"), 0);
+    // The offset itself never wraps: 0xffff_ffff + 1 is out of bounds.
+    assert!(load_off.call(&mut store, (-1, 0)).is_err());
+    assert!(load.call(&mut store, (65536, 0)).is_err());
+    assert!(load_off.call(&mut store, (65535, 0)).is_err());
+}
+
+#[test]
 fn ops_stay_small() {
     assert!(std::mem::size_of::<Op>() <= 16);
 }
@@ -81,4 +125,46 @@ fn dump_bench_kernels() {
             println!("== {name} func {at}\n{code}");
         }
     }
+}
+
+/// Prints the translation of every function of the module at
+/// `$ZWASM_DUMP_FILE` (`.wasm` or `.wat`), for looking at the code of the C
+/// benchmarks: `ZWASM_DUMP_FILE=benches/c/matmul.wasm cargo test -p zwasm
+/// --lib dump_file -- --ignored --nocapture`.
+#[test]
+#[ignore]
+fn dump_file() {
+    let Ok(path) = std::env::var("ZWASM_DUMP_FILE") else {
+        return;
+    };
+    let bytes = std::fs::read(&path).expect("readable module");
+    let module = Module::new(&Engine::default(), bytes).expect("valid module");
+    module.precompile_all().expect("translates");
+    let inner = &module.inner;
+    for defined in 0..inner.compiled.len() as u32 {
+        let func = inner.fast.get(defined).expect("translated");
+        println!(
+            "== func {}\n{}",
+            inner.description.func_imports + defined,
+            dump(func)
+        );
+    }
+}
+
+/// Translates the module at `$ZWASM_DUMP_FILE` repeatedly (for profiling
+/// translation: `cargo test --release -p zwasm --lib translate_file_repeatedly
+/// -- --ignored`).
+#[test]
+#[ignore]
+fn translate_file_repeatedly() {
+    let Ok(path) = std::env::var("ZWASM_DUMP_FILE") else {
+        return;
+    };
+    let bytes = std::fs::read(&path).expect("readable module");
+    let started = std::time::Instant::now();
+    for _ in 0..20 {
+        let module = Module::new(&Engine::default(), &bytes).expect("valid module");
+        module.precompile_all().expect("translates");
+    }
+    println!("{:?} per module", started.elapsed() / 20);
 }

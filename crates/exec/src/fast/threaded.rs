@@ -1,41 +1,85 @@
-//! Tail-call threaded dispatch (cargo feature `tail-dispatch`, nightly):
-//! every straight-line op and branch (the `for_each_op!` shapes, plus
-//! copies, constants, `select` and `br`) is a handler that ends by jumping,
-//! with a guaranteed tail call (`become`), to the handler of the next op.
-//! Each handler thus has its own indirect jump, which the branch predictor
-//! learns per op, instead of the one jump of `loop { match }`.
+//! Threaded dispatch, the default inner dispatcher: every straight-line op
+//! and branch (the `for_each_op!` shapes, plus copies, constants, `select`,
+//! `br` and paired increments) is a handler that ends by calling the handler of the next op
+//! in tail position, with its own signature. Each handler thus has its own
+//! indirect jump, which the branch predictor learns per op, instead of the
+//! one jump of `loop { match }`, and the hot state (cursor, frame, memory 0)
+//! lives in argument registers.
 //!
-//! Calls, returns, tables, globals and bulk operations stay in the match
-//! loop: their handler returns to it with the cursor at the op, and so does
-//! a trap. Only memory 0 is reachable from here; the loop hands it in.
+//! On stable Rust the tail call is LLVM's sibling-call optimisation, which
+//! optimised builds apply to these handlers (all arguments in registers,
+//! same signature) but which nothing guarantees: a fuel counter therefore
+//! returns to the loop after [`FUEL`] handlers, bounding the host stack
+//! the chain can take. With the nightly feature `tail-dispatch` the call is
+//! a guaranteed tail call (`become`). The feature `match-dispatch` selects
+//! the `loop { match }` inner dispatcher (`straight`) instead.
+//!
+//! Calls, returns, `br_table`, tables, globals and bulk operations stay in
+//! the match loop: their handler returns to it with the cursor at the op,
+//! and so does a trap. Only memory 0 is reachable from here; the loop hands
+//! it in (and refetches it after every op it runs itself, so `memory.grow`
+//! and host calls are seen).
 
-use super::code::{Op, OpKind, for_each_op};
-use super::exec::{Imm, load, store};
+use super::code::{FastFunc, Op, OpKind, for_each_op};
+use super::exec::{Imm, add_imm, index_addr, load, store};
 use super::regs::{Cursor, Regs};
 use crate::interp::numeric::{self, Slot as SlotValue};
 use crate::trap::TrapCode;
 
-/// Where the threaded code stopped: at an op for the match loop (`trap` is
-/// `None`), or after an op that trapped.
+/// Where the threaded code stopped: the index of the op for the match loop
+/// (`trap` is `None`), or of the op after one that trapped. Two words,
+/// returned in registers.
 #[derive(Debug)]
-pub(super) struct Stop<'a> {
-    pub cursor: Cursor<'a>,
+pub(super) struct Stop {
+    pub pc: usize,
     pub trap: Option<TrapCode>,
 }
 
-type Handler = for<'a, 'm> fn(Cursor<'a>, Regs, &'m mut [u8]) -> Stop<'a>;
+/// A handler: the cursor (at its op), the frame, memory 0 and the fuel
+/// left. Six words in all, so that every argument travels in a register
+/// (x86-64 and AArch64) and the call to the next handler can be a jump.
+type Handler = for<'a, 'm> fn(Cursor<'a>, Regs, &'m mut [u8], u32) -> Stop;
 
-/// Runs threaded handlers from the op at `cursor` on.
+/// How many handlers may run before the chain returns to the loop. With
+/// guaranteed tail calls (`become`) this is never reached in practice;
+/// with LLVM's sibling-call optimisation (stable) it bounds the host stack
+/// the chain can take should the optimiser keep a frame for some handler
+/// (a debug build always does), so that correctness never depends on it.
+const FUEL: u32 = if cfg!(debug_assertions) { 64 } else { 1 << 12 };
+
+/// Runs threaded handlers from the op at `cursor` on. `func` is unused (the
+/// threaded handlers leave `br_table` to the loop); it keeps the signature
+/// of the `loop { match }` variant.
 #[inline(always)]
-pub(super) fn run<'a>(cursor: Cursor<'a>, regs: Regs, memory: &mut [u8]) -> Stop<'a> {
-    HANDLERS[cursor.peek().kind() as usize](cursor, regs, memory)
+pub(super) fn run(cursor: &Cursor<'_>, regs: Regs, memory: &mut [u8], _func: &FastFunc) -> Stop {
+    HANDLERS[cursor.peek().kind() as usize](*cursor, regs, memory, FUEL)
 }
 
-/// Continues with the handler of the op at `$cursor`.
+/// Continues with the handler of the op at `$cursor`: a guaranteed tail
+/// call on nightly.
+#[cfg(feature = "tail-dispatch")]
 macro_rules! next {
-    ($cursor:expr, $regs:expr, $memory:expr) => {
-        become HANDLERS[$cursor.peek().kind() as usize]($cursor, $regs, $memory)
+    ($cursor:expr, $regs:expr, $memory:expr, $fuel:expr) => {
+        become HANDLERS[$cursor.peek().kind() as usize]($cursor, $regs, $memory, $fuel)
     };
+}
+
+/// Continues with the handler of the op at `$cursor`: a call in tail
+/// position with the caller's own signature, which LLVM turns into a jump
+/// (sibling-call optimisation) in optimised builds; the fuel bounds the
+/// depth where it does not.
+#[cfg(not(feature = "tail-dispatch"))]
+macro_rules! next {
+    ($cursor:expr, $regs:expr, $memory:expr, $fuel:expr) => {{
+        let fuel: u32 = $fuel;
+        if fuel == 0 {
+            return Stop {
+                pc: $cursor.pc(),
+                trap: None,
+            };
+        }
+        return HANDLERS[$cursor.peek().kind() as usize]($cursor, $regs, $memory, fuel - 1);
+    }};
 }
 
 /// Takes the op at `$cursor` apart as variant `$variant`; any other op
@@ -45,7 +89,7 @@ macro_rules! take {
     ($cursor:ident, $variant:ident) => {{
         let Op::$variant(x) = *$cursor.peek() else {
             return Stop {
-                cursor: $cursor,
+                pc: $cursor.pc(),
                 trap: None,
             };
         };
@@ -66,6 +110,8 @@ macro_rules! handlers {
         br_cmp_imm { $($bci:ident: $bcit:ty => |$bcia:ident, $bcib:ident| $bcie:expr;)* }
         load { $($ld:ident: $ldn:literal => |$ldb:ident| $lde:expr;)* }
         store { $($st:ident: $stn:literal => |$stv:ident| $ste:expr;)* }
+        load_idx { $($ldx:ident: $ldxn:literal => |$ldxb:ident| $ldxe:expr;)* }
+        store_idx { $($stx:ident: $stxn:literal => |$stxv:ident| $stxe:expr;)* }
         other { $($other:ident($ty:ty),)* }
     ) => {
         /// One handler per op kind, in `OpKind` order.
@@ -73,7 +119,8 @@ macro_rules! handlers {
             $(handlers::$un::run,)* $(handlers::$ut::run,)* $(handlers::$bin::run,)*
             $(handlers::$bt::run,)* $(handlers::$bi::run,)* $(handlers::$bz::run,)*
             $(handlers::$bc::run,)* $(handlers::$bci::run,)* $(handlers::$ld::run,)*
-            $(handlers::$st::run,)* $(other_handler!($other),)*
+            $(handlers::$st::run,)* $(handlers::$ldx::run,)* $(handlers::$stx::run,)*
+            $(other_handler!($other),)*
         ];
 
         #[allow(non_snake_case)]
@@ -81,113 +128,137 @@ macro_rules! handlers {
             use super::*;
             $(pub(super) mod $un {
                 use super::*;
-                pub(in super::super) fn run<'a>(mut cursor: Cursor<'a>, regs: Regs, memory: &mut [u8]) -> Stop<'a> {
+                pub(in super::super) fn run<'a>(mut cursor: Cursor<'a>, regs: Regs, memory: &mut [u8], fuel: u32) -> Stop {
                     let x = take!(cursor, $un);
                     let $una = <$unt as SlotValue>::from_slot(regs.get(x.src));
                     regs.set(x.dst, SlotValue::into_slot($une));
-                    next!(cursor, regs, memory)
+                    next!(cursor, regs, memory, fuel)
                 }
             })*
             $(pub(super) mod $ut {
                 use super::*;
-                pub(in super::super) fn run<'a>(mut cursor: Cursor<'a>, regs: Regs, memory: &mut [u8]) -> Stop<'a> {
+                pub(in super::super) fn run<'a>(mut cursor: Cursor<'a>, regs: Regs, memory: &mut [u8], fuel: u32) -> Stop {
                     let x = take!(cursor, $ut);
                     let $uta = <$utt as SlotValue>::from_slot(regs.get(x.src));
                     match $ute {
                         Ok(value) => regs.set(x.dst, SlotValue::into_slot(value)),
-                        Err(code) => return Stop { cursor, trap: Some(code) },
+                        Err(code) => return Stop { pc: cursor.pc(), trap: Some(code) },
                     }
-                    next!(cursor, regs, memory)
+                    next!(cursor, regs, memory, fuel)
                 }
             })*
             $(pub(super) mod $bin {
                 use super::*;
-                pub(in super::super) fn run<'a>(mut cursor: Cursor<'a>, regs: Regs, memory: &mut [u8]) -> Stop<'a> {
+                pub(in super::super) fn run<'a>(mut cursor: Cursor<'a>, regs: Regs, memory: &mut [u8], fuel: u32) -> Stop {
                     let x = take!(cursor, $bin);
                     let $bina = <$bint as SlotValue>::from_slot(regs.get(x.a));
                     let $binb = <$bint as SlotValue>::from_slot(regs.get(x.b));
                     regs.set(x.dst, SlotValue::into_slot($bine));
-                    next!(cursor, regs, memory)
+                    next!(cursor, regs, memory, fuel)
                 }
             })*
             $(pub(super) mod $bt {
                 use super::*;
-                pub(in super::super) fn run<'a>(mut cursor: Cursor<'a>, regs: Regs, memory: &mut [u8]) -> Stop<'a> {
+                pub(in super::super) fn run<'a>(mut cursor: Cursor<'a>, regs: Regs, memory: &mut [u8], fuel: u32) -> Stop {
                     let x = take!(cursor, $bt);
                     let $bta = <$btt as SlotValue>::from_slot(regs.get(x.a));
                     let $btb = <$btt as SlotValue>::from_slot(regs.get(x.b));
                     match $bte {
                         Ok(value) => regs.set(x.dst, SlotValue::into_slot(value)),
-                        Err(code) => return Stop { cursor, trap: Some(code) },
+                        Err(code) => return Stop { pc: cursor.pc(), trap: Some(code) },
                     }
-                    next!(cursor, regs, memory)
+                    next!(cursor, regs, memory, fuel)
                 }
             })*
             $(pub(super) mod $bi {
                 use super::*;
-                pub(in super::super) fn run<'a>(mut cursor: Cursor<'a>, regs: Regs, memory: &mut [u8]) -> Stop<'a> {
+                pub(in super::super) fn run<'a>(mut cursor: Cursor<'a>, regs: Regs, memory: &mut [u8], fuel: u32) -> Stop {
                     let x = take!(cursor, $bi);
                     let $bia = <$bit as SlotValue>::from_slot(regs.get(x.a));
                     let $bib = <$bit as Imm>::from_imm(x.imm);
                     regs.set(x.dst, SlotValue::into_slot($bie));
-                    next!(cursor, regs, memory)
+                    next!(cursor, regs, memory, fuel)
                 }
             })*
             $(pub(super) mod $bz {
                 use super::*;
-                pub(in super::super) fn run<'a>(mut cursor: Cursor<'a>, regs: Regs, memory: &mut [u8]) -> Stop<'a> {
+                pub(in super::super) fn run<'a>(mut cursor: Cursor<'a>, regs: Regs, memory: &mut [u8], fuel: u32) -> Stop {
                     let x = take!(cursor, $bz);
                     let $bza = <$bzt as SlotValue>::from_slot(regs.get(x.cond));
                     if $bze {
                         cursor.jump(x.target);
                     }
-                    next!(cursor, regs, memory)
+                    next!(cursor, regs, memory, fuel)
                 }
             })*
             $(pub(super) mod $bc {
                 use super::*;
-                pub(in super::super) fn run<'a>(mut cursor: Cursor<'a>, regs: Regs, memory: &mut [u8]) -> Stop<'a> {
+                pub(in super::super) fn run<'a>(mut cursor: Cursor<'a>, regs: Regs, memory: &mut [u8], fuel: u32) -> Stop {
                     let x = take!(cursor, $bc);
                     let $bca = <$bct as SlotValue>::from_slot(regs.get(x.a));
                     let $bcb = <$bct as SlotValue>::from_slot(regs.get(x.b));
                     if $bce {
                         cursor.jump(x.target);
                     }
-                    next!(cursor, regs, memory)
+                    next!(cursor, regs, memory, fuel)
                 }
             })*
             $(pub(super) mod $bci {
                 use super::*;
-                pub(in super::super) fn run<'a>(mut cursor: Cursor<'a>, regs: Regs, memory: &mut [u8]) -> Stop<'a> {
+                pub(in super::super) fn run<'a>(mut cursor: Cursor<'a>, regs: Regs, memory: &mut [u8], fuel: u32) -> Stop {
                     let x = take!(cursor, $bci);
                     let $bcia = <$bcit as SlotValue>::from_slot(regs.get(x.a));
                     let $bcib = <$bcit as Imm>::from_imm(x.imm);
                     if $bcie {
                         cursor.jump(x.target);
                     }
-                    next!(cursor, regs, memory)
+                    next!(cursor, regs, memory, fuel)
                 }
             })*
             $(pub(super) mod $ld {
                 use super::*;
-                pub(in super::super) fn run<'a>(mut cursor: Cursor<'a>, regs: Regs, memory: &mut [u8]) -> Stop<'a> {
+                pub(in super::super) fn run<'a>(mut cursor: Cursor<'a>, regs: Regs, memory: &mut [u8], fuel: u32) -> Stop {
                     let x = take!(cursor, $ld);
                     match load::<$ldn>(memory, regs.get(x.addr), u64::from(x.offset)) {
                         Some($ldb) => regs.set(x.dst, $lde),
-                        None => return Stop { cursor, trap: Some(TrapCode::MemoryOutOfBounds) },
+                        None => return Stop { pc: cursor.pc(), trap: Some(TrapCode::MemoryOutOfBounds) },
                     }
-                    next!(cursor, regs, memory)
+                    next!(cursor, regs, memory, fuel)
                 }
             })*
             $(pub(super) mod $st {
                 use super::*;
-                pub(in super::super) fn run<'a>(mut cursor: Cursor<'a>, regs: Regs, memory: &mut [u8]) -> Stop<'a> {
+                pub(in super::super) fn run<'a>(mut cursor: Cursor<'a>, regs: Regs, memory: &mut [u8], fuel: u32) -> Stop {
                     let x = take!(cursor, $st);
                     let $stv = regs.get(x.value);
                     if !store::<$stn>(memory, regs.get(x.addr), u64::from(x.offset), $ste) {
-                        return Stop { cursor, trap: Some(TrapCode::MemoryOutOfBounds) };
+                        return Stop { pc: cursor.pc(), trap: Some(TrapCode::MemoryOutOfBounds) };
                     }
-                    next!(cursor, regs, memory)
+                    next!(cursor, regs, memory, fuel)
+                }
+            })*
+            $(pub(super) mod $ldx {
+                use super::*;
+                pub(in super::super) fn run<'a>(mut cursor: Cursor<'a>, regs: Regs, memory: &mut [u8], fuel: u32) -> Stop {
+                    let x = take!(cursor, $ldx);
+                    let addr = index_addr(regs.get(x.a), regs.get(x.b));
+                    match load::<$ldxn>(memory, addr, u64::from(x.offset)) {
+                        Some($ldxb) => regs.set(x.dst, $ldxe),
+                        None => return Stop { pc: cursor.pc(), trap: Some(TrapCode::MemoryOutOfBounds) },
+                    }
+                    next!(cursor, regs, memory, fuel)
+                }
+            })*
+            $(pub(super) mod $stx {
+                use super::*;
+                pub(in super::super) fn run<'a>(mut cursor: Cursor<'a>, regs: Regs, memory: &mut [u8], fuel: u32) -> Stop {
+                    let x = take!(cursor, $stx);
+                    let $stxv = regs.get(x.value);
+                    let addr = index_addr(regs.get(x.a), regs.get(x.b));
+                    if !store::<$stxn>(memory, addr, u64::from(x.offset), $stxe) {
+                        return Stop { pc: cursor.pc(), trap: Some(TrapCode::MemoryOutOfBounds) };
+                    }
+                    next!(cursor, regs, memory, fuel)
                 }
             })*
         }
@@ -206,6 +277,9 @@ macro_rules! other_handler {
     (Copy2) => {
         copy2
     };
+    (I32AddImm2) => {
+        add_imm2
+    };
     (Const32) => {
         const32
     };
@@ -222,42 +296,52 @@ macro_rules! other_handler {
 
 for_each_op!(handlers!);
 
-fn to_loop<'a>(cursor: Cursor<'a>, _regs: Regs, _memory: &mut [u8]) -> Stop<'a> {
-    Stop { cursor, trap: None }
+fn to_loop<'a>(cursor: Cursor<'a>, _regs: Regs, _memory: &mut [u8], _fuel: u32) -> Stop {
+    Stop {
+        pc: cursor.pc(),
+        trap: None,
+    }
 }
 
-fn br<'a>(mut cursor: Cursor<'a>, regs: Regs, memory: &mut [u8]) -> Stop<'a> {
+fn br<'a>(mut cursor: Cursor<'a>, regs: Regs, memory: &mut [u8], fuel: u32) -> Stop {
     let target = take!(cursor, Br);
     cursor.jump(target);
-    next!(cursor, regs, memory)
+    next!(cursor, regs, memory, fuel)
 }
 
-fn copy<'a>(mut cursor: Cursor<'a>, regs: Regs, memory: &mut [u8]) -> Stop<'a> {
+fn copy<'a>(mut cursor: Cursor<'a>, regs: Regs, memory: &mut [u8], fuel: u32) -> Stop {
     let x = take!(cursor, Copy);
     regs.set(x.dst, regs.get(x.src));
-    next!(cursor, regs, memory)
+    next!(cursor, regs, memory, fuel)
 }
 
-fn copy2<'a>(mut cursor: Cursor<'a>, regs: Regs, memory: &mut [u8]) -> Stop<'a> {
+fn copy2<'a>(mut cursor: Cursor<'a>, regs: Regs, memory: &mut [u8], fuel: u32) -> Stop {
     let x = take!(cursor, Copy2);
     regs.set(x.dst0, regs.get(x.src0));
     regs.set(x.dst1, regs.get(x.src1));
-    next!(cursor, regs, memory)
+    next!(cursor, regs, memory, fuel)
 }
 
-fn const32<'a>(mut cursor: Cursor<'a>, regs: Regs, memory: &mut [u8]) -> Stop<'a> {
+fn add_imm2<'a>(mut cursor: Cursor<'a>, regs: Regs, memory: &mut [u8], fuel: u32) -> Stop {
+    let x = take!(cursor, I32AddImm2);
+    regs.set(x.dst0, add_imm(regs.get(x.a0), x.imm0));
+    regs.set(x.dst1, add_imm(regs.get(x.a1), x.imm1));
+    next!(cursor, regs, memory, fuel)
+}
+
+fn const32<'a>(mut cursor: Cursor<'a>, regs: Regs, memory: &mut [u8], fuel: u32) -> Stop {
     let x = take!(cursor, Const32);
     regs.set(x.dst, u64::from(x.value));
-    next!(cursor, regs, memory)
+    next!(cursor, regs, memory, fuel)
 }
 
-fn const64<'a>(mut cursor: Cursor<'a>, regs: Regs, memory: &mut [u8]) -> Stop<'a> {
+fn const64<'a>(mut cursor: Cursor<'a>, regs: Regs, memory: &mut [u8], fuel: u32) -> Stop {
     let x = take!(cursor, Const64);
     regs.set(x.dst, x.value());
-    next!(cursor, regs, memory)
+    next!(cursor, regs, memory, fuel)
 }
 
-fn select<'a>(mut cursor: Cursor<'a>, regs: Regs, memory: &mut [u8]) -> Stop<'a> {
+fn select<'a>(mut cursor: Cursor<'a>, regs: Regs, memory: &mut [u8], fuel: u32) -> Stop {
     let x = take!(cursor, Select);
     let value = if regs.get(x.cond) as u32 != 0 {
         regs.get(x.a)
@@ -265,5 +349,5 @@ fn select<'a>(mut cursor: Cursor<'a>, regs: Regs, memory: &mut [u8]) -> Stop<'a>
         regs.get(x.b)
     };
     regs.set(x.dst, value);
-    next!(cursor, regs, memory)
+    next!(cursor, regs, memory, fuel)
 }

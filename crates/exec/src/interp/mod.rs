@@ -68,7 +68,12 @@ pub(crate) fn call<T>(
         FuncKind::Host { host } => call_host(store, host, None, &ty, params, results),
         FuncKind::Wasm { instance, defined } => match store.core.engine.kind() {
             EngineKind::Reference => run_wasm(store, instance, defined, &ty, &slots, results),
-            _ => crate::fast::run_wasm(store, instance, defined, &ty, &slots, results),
+            EngineKind::Jit | EngineKind::Auto => {
+                crate::jit::run_wasm(store, instance, defined, &ty, &slots, results)
+            }
+            EngineKind::Interp => {
+                crate::fast::run_wasm(store, instance, defined, &ty, &slots, results)
+            }
         },
     };
     store.core.call_nesting -= 1;
@@ -142,12 +147,18 @@ fn run_wasm<T>(
 }
 
 /// Performs the host call the loop stopped for: arguments are on top of the
-/// stack, and the results replace them.
+/// stack, and the results replace them. The tiered engine's interpreter
+/// also stops this way for wasm functions that run as machine code.
 pub(crate) fn call_host_from_wasm<T>(store: &mut StoreInner<T>, func: u32) -> Result<(), Error> {
     let core = &mut store.core;
     let entity = &core.funcs[func as usize];
-    let FuncKind::Host { host } = entity.kind else {
-        return Err(Error::Type("host call to a wasm function".to_string()));
+    let host = match entity.kind {
+        FuncKind::Host { host } => Some(host),
+        // Only the tiered engine leaves its loop for a wasm callee.
+        FuncKind::Wasm { .. } if core.tier.is_some() => None,
+        FuncKind::Wasm { .. } => {
+            return Err(Error::Type("host call to a wasm function".to_string()));
+        }
     };
     let ty = entity.ty.clone();
     let caller_instance = core.frames.last().map(|frame| frame.instance);
@@ -163,6 +174,11 @@ pub(crate) fn call_host_from_wasm<T>(store: &mut StoreInner<T>, func: u32) -> Re
         .iter()
         .map(|ty| Val::default_for(*ty).unwrap_or(Val::I32(0)))
         .collect();
+    let Some(host) = host else {
+        // `call` runs it (as machine code), counting the nesting itself.
+        return call(store, func, &params, &mut results)
+            .and_then(|()| write_results(&mut store.core, args_at, &results));
+    };
     if core.call_nesting >= core.limits.max_host_reentry {
         return Err(trap(core, TrapCode::StackOverflow).into());
     }
@@ -170,7 +186,12 @@ pub(crate) fn call_host_from_wasm<T>(store: &mut StoreInner<T>, func: u32) -> Re
     let outcome = call_host(store, host, caller_instance, &ty, &params, &mut results);
     store.core.call_nesting -= 1;
     outcome?;
-    let core = &mut store.core;
+    write_results(&mut store.core, args_at, &results)
+}
+
+/// Writes a callee's `results` over its arguments at `args_at`, the top of
+/// the stack.
+fn write_results(core: &mut StoreCore, args_at: usize, results: &[Val]) -> Result<(), Error> {
     let results_end = args_at + results.len();
     if core.stack.len() < results_end {
         core.stack.resize(results_end, 0);

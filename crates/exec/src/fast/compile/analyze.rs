@@ -36,6 +36,8 @@ pub(super) struct Analysis {
     pub read_from_slot: Vec<bool>,
     /// Per value: read at all (by reachable code).
     pub used: Vec<bool>,
+    /// Per value: how many operands (edge arguments included) read it.
+    pub uses: Vec<u32>,
     /// Per value: a constant in a slot, defined inside a loop, and so
     /// materialised once at function entry instead of on every iteration.
     pub hoisted: Vec<bool>,
@@ -49,6 +51,7 @@ impl Analysis {
             fold: vec![None; func.num_insts()],
             read_from_slot: vec![false; func.num_values()],
             used: vec![false; func.num_values()],
+            uses: vec![0; func.num_values()],
             hoisted: vec![false; func.num_values()],
         };
         for value in 0..func.num_values() {
@@ -87,6 +90,7 @@ impl Analysis {
         self.fold[inst.index()] = fold;
         for (operand, &arg) in args.iter().enumerate() {
             self.used[arg.index()] = true;
+            self.uses[arg.index()] += 1;
             if fold.map(|fold| fold.operand) != Some(operand) {
                 self.read_from_slot[arg.index()] = true;
             }
@@ -94,6 +98,7 @@ impl Analysis {
         for call in func.inst_targets(inst) {
             for &arg in func.edge_args(call) {
                 self.used[arg.index()] = true;
+                self.uses[arg.index()] += 1;
                 if self.konst[arg.index()].is_none() {
                     self.read_from_slot[arg.index()] = true;
                 }

@@ -19,8 +19,8 @@ use super::analyze::Analysis;
 use super::forms::{Access, Cond, Operand, access, binary_forms, unary_form};
 use super::moves::{Move, sequentialize};
 use crate::fast::code::{
-    Bin, BinImm, BrTable, Bulk, Call, CallIndirect, Const32, Const64, Load, MemExt, Op, Select,
-    Slot, SlotIndex, Slots2Index, Store, TableGrow, Un,
+    AddImm2, Bin, BinImm, BrTable, Bulk, Call, CallIndirect, Const32, Const64, Load, MemExt, Op,
+    Select, Slot, SlotIndex, Slots2Index, Store, TableGrow, Un,
 };
 
 use super::alloc::NO_SLOT;
@@ -62,6 +62,9 @@ pub(super) struct Emitter<'a> {
     offset: u32,
     /// Per block: where branches to it really go ([`Self::resolve`]).
     resolved: Vec<Block>,
+    /// Ops before this index may not be fused with the next op emitted: a
+    /// branch may land between them.
+    fuse_floor: usize,
 }
 
 impl<'a> Emitter<'a> {
@@ -85,6 +88,7 @@ impl<'a> Emitter<'a> {
             moves: Vec::new(),
             offset: u32::MAX,
             resolved: Vec::new(),
+            fuse_floor: 0,
         }
     }
 
@@ -103,13 +107,19 @@ impl<'a> Emitter<'a> {
         for (at, &block) in layout.iter().enumerate() {
             let next = layout.get(at + 1).copied();
             self.labels[block.index()] = self.out.code.len() as u32;
+            self.fuse_floor = self.out.code.len();
             if block == func.entry_block() {
                 self.hoisted_constants()?;
             }
-            for inst in func.block_insts(block) {
+            let mut insts = func.block_insts(block).peekable();
+            while let Some(inst) = insts.next() {
                 self.offset = func.inst(inst).offset.unwrap_or(u32::MAX);
                 if func.opcode(inst).is_terminator() {
                     self.terminator(inst, next, true)?;
+                } else if let Some(&next) = insts.peek()
+                    && self.fuse_address(inst, next)?
+                {
+                    insts.next();
                 } else {
                     self.instruction(inst)?;
                 }
@@ -122,6 +132,7 @@ impl<'a> Emitter<'a> {
             at += 1;
             self.offset = self.func.inst(inst).offset.unwrap_or(u32::MAX);
             let pc = self.out.code.len() as u32;
+            self.fuse_floor = self.out.code.len();
             self.patch(patch, pc);
             self.edge_moves(inst, edge)?;
             let target = self.func.inst_targets(inst)[edge].block;
@@ -160,6 +171,26 @@ impl<'a> Emitter<'a> {
     }
 
     fn emit(&mut self, op: Op) {
+        // Two `i32.add`s with small immediates in a row (compiled loops
+        // step pointers and counters in pairs) become one `I32AddImm2`,
+        // unless a branch lands on the second.
+        if let Op::I32AddImm(second) = op
+            && let Ok(imm1) = i16::try_from(second.imm)
+            && self.out.code.len() > self.fuse_floor
+            && let Some(last) = self.out.code.last_mut()
+            && let Op::I32AddImm(first) = *last
+            && let Ok(imm0) = i16::try_from(first.imm)
+        {
+            *last = Op::I32AddImm2(AddImm2 {
+                dst0: first.dst,
+                a0: first.a,
+                dst1: second.dst,
+                a1: second.a,
+                imm0,
+                imm1,
+            });
+            return;
+        }
         self.out.code.push(op);
         self.out.offsets.push(self.offset);
     }
@@ -185,6 +216,66 @@ impl<'a> Emitter<'a> {
     }
 
     // --- straight-line instructions ---
+
+    /// Emits `add` (an `i32.add` of two slots) and the memory-0 access
+    /// `access` right after it as one op, when the sum is only that
+    /// access's address: a `LoadIdx` or `StoreIdx`, saving a dispatch and a
+    /// round trip of the sum through its slot. `false`: not that pattern,
+    /// nothing emitted.
+    fn fuse_address(&mut self, add: Inst, access_inst: Inst) -> Result<bool, CompileError> {
+        let func = self.func;
+        if !matches!(func.opcode(add), Opcode::I32Add) || self.analysis.fold[add.index()].is_some()
+        {
+            return Ok(false);
+        }
+        let (&[sum], &[a, b]) = (func.inst_results(add), func.inst_args(add)) else {
+            return Ok(false);
+        };
+        if self.analysis.uses[sum.index()] != 1 || self.analysis.hoisted[sum.index()] {
+            return Ok(false);
+        }
+        let opcode = func.opcode(access_inst);
+        let (Some(access), Some(mem)) = (access(&opcode), opcode.mem_arg()) else {
+            return Ok(false);
+        };
+        let Ok(offset) = u32::try_from(mem.offset) else {
+            return Ok(false);
+        };
+        let args = func.inst_args(access_inst);
+        if mem.memory != 0 || args.first() != Some(&sum) {
+            return Ok(false);
+        }
+        let (a, b) = (self.slot(a)?, self.slot(b)?);
+        let plain = match access {
+            Access::Load(_, form) => {
+                let Some(&result) = func.inst_results(access_inst).first() else {
+                    return Ok(false);
+                };
+                form(Load {
+                    dst: self.slot(result)?,
+                    addr: 0,
+                    offset,
+                })
+            }
+            Access::Store(_, form) => {
+                let Some(&value) = args.get(1) else {
+                    return Ok(false);
+                };
+                form(Store {
+                    addr: 0,
+                    value: self.slot(value)?,
+                    offset,
+                })
+            }
+        };
+        let Some(fused) = plain.indexed(a, b) else {
+            return Ok(false);
+        };
+        // A trap is the access's.
+        self.offset = func.inst(access_inst).offset.unwrap_or(u32::MAX);
+        self.emit(fused);
+        Ok(true)
+    }
 
     fn instruction(&mut self, inst: Inst) -> Result<(), CompileError> {
         let func = self.func;

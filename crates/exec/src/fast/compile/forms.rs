@@ -133,7 +133,10 @@ pub(super) fn binary_forms(opcode: &Opcode) -> Option<BinaryForms> {
 }
 
 /// The operation of a unary ir-reg opcode with one result; `None` for the
-/// reinterpretations, which leave the bits alone (a copy).
+/// reinterpretations, which leave the bits alone (a copy), and for
+/// `i64.extend_i32_u`: every write of an `i32` to a slot zero-extends it
+/// (`Slot for u32/i32`, `values::to_slot`), so the slot already holds the
+/// `i64`.
 pub(super) fn unary_form(opcode: &Opcode) -> Option<Option<fn(Un) -> Op>> {
     Some(Some(match opcode {
         Opcode::I32Eqz => Op::I32Eqz,
@@ -169,7 +172,6 @@ pub(super) fn unary_form(opcode: &Opcode) -> Option<Option<fn(Un) -> Op>> {
         Opcode::I32TruncF64S => Op::I32TruncF64S,
         Opcode::I32TruncF64U => Op::I32TruncF64U,
         Opcode::I64ExtendI32S => Op::I64ExtendI32S,
-        Opcode::I64ExtendI32U => Op::I64ExtendI32U,
         Opcode::I64TruncF32S => Op::I64TruncF32S,
         Opcode::I64TruncF32U => Op::I64TruncF32U,
         Opcode::I64TruncF64S => Op::I64TruncF64S,
@@ -193,7 +195,8 @@ pub(super) fn unary_form(opcode: &Opcode) -> Option<Option<fn(Un) -> Op>> {
         Opcode::I64TruncSatF64S => Op::I64TruncSatF64S,
         Opcode::I64TruncSatF64U => Op::I64TruncSatF64U,
         Opcode::RefIsNull => Op::RefIsNull,
-        Opcode::I32ReinterpretF32
+        Opcode::I64ExtendI32U
+        | Opcode::I32ReinterpretF32
         | Opcode::I64ReinterpretF64
         | Opcode::F32ReinterpretI32
         | Opcode::F64ReinterpretI64 => return Some(None),

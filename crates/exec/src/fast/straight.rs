@@ -1,0 +1,173 @@
+//! The hot inner loop of the stable dispatcher: `loop { match }` over the
+//! straight-line ops and branches only (the `for_each_op!` shapes, plus
+//! copies, constants, `select`, `br`, `br_table` and paired increments), in a small function of
+//! its own whose only state is the cursor, the frame and memory 0.
+//!
+//! Why a separate function: the full dispatcher in `exec` keeps a dozen
+//! values live (the store's arenas, the caller stack, the profile), so in
+//! one big loop LLVM spills the frame pointer and reloads memory 0's
+//! base and length through two indirections on every access. Here all of
+//! them stay in registers. Every other op (calls, returns, globals, tables,
+//! bulk memory, other memories) returns to the full dispatcher with the
+//! cursor at that op, which runs it and comes back; so does a trap.
+//!
+//! The same contract as the tail-call threaded handlers of `threaded`
+//! (nightly), which this loop stands in for on stable Rust.
+
+use super::code::{FastFunc, Op, for_each_op};
+use super::exec::{Imm, add_imm, index_addr, load, store};
+use super::regs::{Cursor, Regs};
+use crate::interp::numeric::{self, Slot as SlotValue};
+use crate::trap::TrapCode;
+
+/// Where the loop stopped: the index of the op for the full dispatcher
+/// (`trap` is `None`), or of the op after one that trapped. Plain values,
+/// returned in registers: returning the cursor itself made LLVM keep it
+/// in the caller's memory for the whole loop.
+#[derive(Debug)]
+pub(super) struct Stop {
+    pub pc: usize,
+    pub trap: Option<TrapCode>,
+}
+
+macro_rules! straight {
+    (
+        $cursor:ident, $regs:ident, $memory:ident, $func:ident;
+        un { $($un:ident: $unt:ty => |$una:ident| $une:expr;)* }
+        un_trap { $($ut:ident: $utt:ty => |$uta:ident| $ute:expr;)* }
+        bin { $($bin:ident: $bint:ty => |$bina:ident, $binb:ident| $bine:expr;)* }
+        bin_trap { $($bt:ident: $btt:ty => |$bta:ident, $btb:ident| $bte:expr;)* }
+        bin_imm { $($bi:ident: $bit:ty => |$bia:ident, $bib:ident| $bie:expr;)* }
+        br_test { $($bz:ident: $bzt:ty => |$bza:ident| $bze:expr;)* }
+        br_cmp { $($bc:ident: $bct:ty => |$bca:ident, $bcb:ident| $bce:expr;)* }
+        br_cmp_imm { $($bci:ident: $bcit:ty => |$bcia:ident, $bcib:ident| $bcie:expr;)* }
+        load { $($ld:ident: $ldn:literal => |$ldb:ident| $lde:expr;)* }
+        store { $($st:ident: $stn:literal => |$stv:ident| $ste:expr;)* }
+        load_idx { $($ldx:ident: $ldxn:literal => |$ldxb:ident| $ldxe:expr;)* }
+        store_idx { $($stx:ident: $stxn:literal => |$stxv:ident| $stxe:expr;)* }
+        other { $($other:ident($ty:ty),)* }
+    ) => {
+        loop {
+            #[allow(unreachable_patterns)]
+            match *$cursor.next() {
+                $(Op::$un(x) => {
+                    let $una = <$unt as SlotValue>::from_slot($regs.get(x.src));
+                    $regs.set(x.dst, SlotValue::into_slot($une));
+                })*
+                $(Op::$ut(x) => {
+                    let $uta = <$utt as SlotValue>::from_slot($regs.get(x.src));
+                    match $ute {
+                        Ok(value) => $regs.set(x.dst, SlotValue::into_slot(value)),
+                        Err(code) => return Stop { pc: $cursor.pc(), trap: Some(code) },
+                    }
+                })*
+                $(Op::$bin(x) => {
+                    let $bina = <$bint as SlotValue>::from_slot($regs.get(x.a));
+                    let $binb = <$bint as SlotValue>::from_slot($regs.get(x.b));
+                    $regs.set(x.dst, SlotValue::into_slot($bine));
+                })*
+                $(Op::$bt(x) => {
+                    let $bta = <$btt as SlotValue>::from_slot($regs.get(x.a));
+                    let $btb = <$btt as SlotValue>::from_slot($regs.get(x.b));
+                    match $bte {
+                        Ok(value) => $regs.set(x.dst, SlotValue::into_slot(value)),
+                        Err(code) => return Stop { pc: $cursor.pc(), trap: Some(code) },
+                    }
+                })*
+                $(Op::$bi(x) => {
+                    let $bia = <$bit as SlotValue>::from_slot($regs.get(x.a));
+                    let $bib = <$bit as Imm>::from_imm(x.imm);
+                    $regs.set(x.dst, SlotValue::into_slot($bie));
+                })*
+                $(Op::$bz(x) => {
+                    let $bza = <$bzt as SlotValue>::from_slot($regs.get(x.cond));
+                    if $bze {
+                        $cursor.jump(x.target);
+                    }
+                })*
+                $(Op::$bc(x) => {
+                    let $bca = <$bct as SlotValue>::from_slot($regs.get(x.a));
+                    let $bcb = <$bct as SlotValue>::from_slot($regs.get(x.b));
+                    if $bce {
+                        $cursor.jump(x.target);
+                    }
+                })*
+                $(Op::$bci(x) => {
+                    let $bcia = <$bcit as SlotValue>::from_slot($regs.get(x.a));
+                    let $bcib = <$bcit as Imm>::from_imm(x.imm);
+                    if $bcie {
+                        $cursor.jump(x.target);
+                    }
+                })*
+                $(Op::$ld(x) => {
+                    match load::<$ldn>($memory, $regs.get(x.addr), u64::from(x.offset)) {
+                        Some($ldb) => $regs.set(x.dst, $lde),
+                        None => return Stop { pc: $cursor.pc(), trap: Some(TrapCode::MemoryOutOfBounds) },
+                    }
+                })*
+                $(Op::$st(x) => {
+                    let $stv = $regs.get(x.value);
+                    if !store::<$stn>($memory, $regs.get(x.addr), u64::from(x.offset), $ste) {
+                        return Stop { pc: $cursor.pc(), trap: Some(TrapCode::MemoryOutOfBounds) };
+                    }
+                })*
+                $(Op::$ldx(x) => {
+                    let addr = index_addr($regs.get(x.a), $regs.get(x.b));
+                    match load::<$ldxn>($memory, addr, u64::from(x.offset)) {
+                        Some($ldxb) => $regs.set(x.dst, $ldxe),
+                        None => return Stop { pc: $cursor.pc(), trap: Some(TrapCode::MemoryOutOfBounds) },
+                    }
+                })*
+                $(Op::$stx(x) => {
+                    let $stxv = $regs.get(x.value);
+                    let addr = index_addr($regs.get(x.a), $regs.get(x.b));
+                    if !store::<$stxn>($memory, addr, u64::from(x.offset), $stxe) {
+                        return Stop { pc: $cursor.pc(), trap: Some(TrapCode::MemoryOutOfBounds) };
+                    }
+                })*
+                Op::Br(target) => $cursor.jump(target),
+                Op::BrTable(table) => {
+                    let index = $regs.get(table.index) as u32;
+                    let case = index.min(table.len.saturating_sub(1));
+                    match $func.targets.get((table.targets + case) as usize) {
+                        Some(&target) => $cursor.jump(target),
+                        // Impossible (verified); the full dispatcher reports it.
+                        None => return Stop { pc: $cursor.pc() - 1, trap: None },
+                    }
+                }
+                Op::Copy(x) => $regs.set(x.dst, $regs.get(x.src)),
+                Op::Copy2(x) => {
+                    $regs.set(x.dst0, $regs.get(x.src0));
+                    $regs.set(x.dst1, $regs.get(x.src1));
+                }
+                Op::I32AddImm2(x) => {
+                    $regs.set(x.dst0, add_imm($regs.get(x.a0), x.imm0));
+                    $regs.set(x.dst1, add_imm($regs.get(x.a1), x.imm1));
+                }
+                Op::Const32(x) => $regs.set(x.dst, u64::from(x.value)),
+                Op::Const64(x) => $regs.set(x.dst, x.value()),
+                Op::Select(x) => {
+                    let value = if $regs.get(x.cond) as u32 != 0 {
+                        $regs.get(x.a)
+                    } else {
+                        $regs.get(x.b)
+                    };
+                    $regs.set(x.dst, value);
+                }
+                // Listed rather than `_`, so that the match is exhaustive
+                // over a dense jump table without a range check.
+                $(Op::$other(_))|* => return Stop { pc: $cursor.pc() - 1, trap: None },
+            }
+        }
+    };
+}
+
+/// Runs ops from `cursor` on until one that needs the full dispatcher, or a
+/// trap. `regs` is the frame of `func`, whose code `cursor` is in; `memory`
+/// is memory 0 of its instance (empty without one: validation guarantees
+/// no memory-0 op runs then).
+#[inline(never)]
+pub(super) fn run(cursor: &Cursor<'_>, regs: Regs, memory: &mut [u8], func: &FastFunc) -> Stop {
+    let mut cursor = *cursor;
+    for_each_op!(straight! cursor, regs, memory, func;)
+}
