@@ -26,10 +26,14 @@ pub enum EngineKind {
     /// are translated on their first call.
     #[default]
     Interp,
-    /// Native code from the JIT; [`Engine::new`](crate::Engine::new) fails on
-    /// hosts without a backend.
+    /// Native code from the JIT (aarch64 hosts): every function is compiled
+    /// before it runs (a module at a time, at its first call); functions the
+    /// JIT cannot compile run on the fast interpreter.
+    /// [`Engine::new`](crate::Engine::new) fails on hosts without a backend.
     Jit,
-    /// The best tier this host supports.
+    /// The best tier this host supports: on aarch64, the fast interpreter
+    /// with hot functions compiled by the JIT (see
+    /// [`Config::jit_threshold`]); elsewhere the fast interpreter.
     Auto,
 }
 
@@ -54,10 +58,15 @@ impl EngineKind {
 
     /// The tier that actually runs code on this host: `Auto` resolved, or
     /// an error for a tier the host cannot run.
+    ///
+    /// On aarch64 hosts `Jit` compiles every function before it runs and
+    /// `Auto` is the tiered engine (fast interpreter, hot functions compiled;
+    /// see `docs/decisions/0008-tiering.md`). Elsewhere there is no native
+    /// backend: `Jit` is an error and `Auto` is the fast interpreter.
     pub(crate) fn resolve(self) -> Result<EngineKind, String> {
         match self {
             EngineKind::Reference | EngineKind::Interp => Ok(self),
-            // No native backend exists for any host yet.
+            EngineKind::Jit | EngineKind::Auto if cfg!(target_arch = "aarch64") => Ok(self),
             EngineKind::Auto => Ok(EngineKind::Interp),
             EngineKind::Jit => Err("no JIT backend for this host".to_string()),
         }
@@ -161,6 +170,11 @@ impl Default for Limits {
 }
 
 impl Config {
+    /// How the JIT lowers code for engines of this configuration.
+    pub(crate) fn jit_options(&self) -> crate::jit::LowerOptions {
+        crate::jit::LowerOptions::default()
+    }
+
     /// The default configuration: every supported proposal on, generous limits.
     pub fn new() -> Self {
         Self::default()
@@ -192,8 +206,9 @@ impl Config {
         self
     }
 
-    /// Tiered engine: compile a function after this many calls (default
-    /// 1 000). Ignored by the other engines.
+    /// Tiered engine: compile a function (with the rest of its module) after
+    /// this many calls (default 1 000); later calls run the machine code.
+    /// Ignored by the other engines.
     pub fn jit_threshold(&mut self, calls: u32) -> &mut Self {
         self.tiering.call_threshold = calls;
         self
@@ -201,7 +216,9 @@ impl Config {
 
     /// Tiered engine: compile a function after this many loop back-edges in
     /// it, and enter the machine code at the loop header of the running call
-    /// (default 10 000). Ignored by the other engines.
+    /// (default 10 000). Ignored by the other engines — and, for now, by the
+    /// tiered engine too: it tiers up on calls only
+    /// (`docs/decisions/0008-tiering.md`).
     pub fn jit_loop_threshold(&mut self, back_edges: u32) -> &mut Self {
         self.tiering.loop_threshold = back_edges;
         self

@@ -56,7 +56,9 @@ impl Engine {
         &self.inner.config
     }
 
-    /// The tier that runs code (never [`EngineKind::Auto`]).
+    /// The tier that runs code: the configured one, with
+    /// [`EngineKind::Auto`] resolved to [`EngineKind::Interp`] on hosts
+    /// without a JIT (on aarch64 it stays `Auto`, the tiered engine).
     pub fn kind(&self) -> EngineKind {
         self.inner.kind
     }

@@ -22,6 +22,7 @@ use crate::func::{FuncEntity, HostFunc};
 use crate::global::GlobalEntity;
 use crate::instance::{DataEntity, ElemEntity, InstanceEntity};
 use crate::interp::Frame;
+use crate::jit::{JitSlot, TierCounters};
 use crate::memory::MemoryEntity;
 use crate::table::TableEntity;
 
@@ -60,6 +61,12 @@ pub(crate) struct StoreCore {
     pub call_nesting: usize,
     /// The fast interpreter's counters, when profiling is on.
     pub profile: Option<Box<Profile>>,
+    /// The JIT session of the `Jit` and `Auto` engines (created at the
+    /// first call into wasm).
+    pub jit: JitSlot,
+    /// The tiered engine's call counters (`Auto` on a JIT host only); the
+    /// fast interpreter consults them on every wasm→wasm call.
+    pub tier: Option<Box<TierCounters>>,
 }
 
 impl StoreCore {
@@ -121,6 +128,10 @@ impl<T> Store<T> {
                     call_nesting: 0,
                     profile: (engine.config().profiling && engine.kind() == EngineKind::Interp)
                         .then(|| Box::new(Profile::new())),
+                    jit: JitSlot::empty(),
+                    tier: (engine.kind() == EngineKind::Auto).then(|| {
+                        Box::new(TierCounters::new(engine.config().tiering.call_threshold))
+                    }),
                 },
                 host_funcs: Vec::new(),
                 data,

@@ -43,8 +43,8 @@ pub use display::{display_module, display_stats};
 pub use error::RegallocError;
 pub use operands::OperandRole;
 pub use output::{
-    Algorithm, AllocStats, Allocated, AllocatedOperand, BlockItems, EditPoint, LayoutItem,
-    Location, Move, MoveKind, Position,
+    Algorithm, AllocStats, Allocated, AllocatedOperand, BlockItems, EditPoint,
+    ION_MAX_BLOCK_PARAMS, ION_MAX_VALUES, LayoutItem, Location, Move, MoveKind, Position,
 };
 /// regalloc2's register types, which [`Location`]s and [`TargetDesc`]s use.
 pub use regalloc2::{PReg, PRegSet, RegClass};

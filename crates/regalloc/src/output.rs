@@ -13,6 +13,12 @@ use crate::error::RegallocError;
 use crate::operands::OperandRole;
 use crate::target::{RegNames, TargetDesc};
 
+/// [`Algorithm::for_function`]: Fastalloc above this many parameters of
+/// one block (values live there at once).
+pub const ION_MAX_BLOCK_PARAMS: usize = 1_000;
+/// [`Algorithm::for_function`]: Fastalloc above this many values in all.
+pub const ION_MAX_VALUES: usize = 40_000;
+
 /// Which of regalloc2's algorithms to run.
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Hash)]
 pub enum Algorithm {
@@ -29,6 +35,29 @@ impl Algorithm {
         match self {
             Algorithm::Ion => "ion",
             Algorithm::Fastalloc => "fastalloc",
+        }
+    }
+
+    /// The allocator the JIT uses for `func`: Ion, unless the function is
+    /// so large that Ion's compile time would explode (it took 46 s on a
+    /// function with ~4 500 simultaneously live values), then Fastalloc,
+    /// whose time is linear in the code size.
+    ///
+    /// Simultaneous liveness is estimated without a liveness pass: ir-reg
+    /// carries every value live into a merge or loop header as a block
+    /// parameter (locals included), so the widest block parameter list is
+    /// a lower bound of the register pressure there; the total value count
+    /// bounds the rest.
+    pub fn for_function(func: &RegFunction) -> Algorithm {
+        let widest = func
+            .blocks()
+            .map(|block| func.block_params(block).len())
+            .max()
+            .unwrap_or(0);
+        if widest > ION_MAX_BLOCK_PARAMS || func.num_values() > ION_MAX_VALUES {
+            Algorithm::Fastalloc
+        } else {
+            Algorithm::Ion
         }
     }
 

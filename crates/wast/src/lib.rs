@@ -72,11 +72,24 @@ pub struct RunOptions {
 #[derive(Clone, Debug, Default)]
 pub struct WastRunner {
     options: RunOptions,
+    /// `Config::jit_threshold` / `jit_loop_threshold` for the tiered engine.
+    jit_thresholds: Option<(u32, u32)>,
 }
 
 impl WastRunner {
     pub fn new(options: RunOptions) -> Self {
-        WastRunner { options }
+        WastRunner {
+            options,
+            jit_thresholds: None,
+        }
+    }
+
+    /// Tiered engine (`EngineKind::Auto`): compile functions after `calls`
+    /// calls or `back_edges` loop back-edges instead of the defaults (low
+    /// values make the spec suite cross between the tiers everywhere).
+    pub fn jit_thresholds(mut self, calls: u32, back_edges: u32) -> Self {
+        self.jit_thresholds = Some((calls, back_edges));
+        self
     }
 
     /// Reads and runs the script at `path`; the report is named by the path.
@@ -118,6 +131,9 @@ impl WastRunner {
         config
             .features(self.options.features)
             .engine(self.options.engine);
+        if let Some((calls, back_edges)) = self.jit_thresholds {
+            config.jit_threshold(calls).jit_loop_threshold(back_edges);
+        }
         zwasm::Engine::new(&config).map_err(|err| WastError::Engine {
             message: err.to_string(),
         })

@@ -36,6 +36,12 @@ pub(crate) struct SpecArgs {
     /// `jit` or `auto`. Every engine is held to the same baseline.
     #[arg(long, default_value = "interp", value_name = "NAME")]
     engine: String,
+    /// Tiered engine (`--engine auto`): compile a function after this many
+    /// calls (and loop back-edges) instead of the defaults; a low value
+    /// (e.g. 2) makes every script cross between the interpreter and the
+    /// JIT.
+    #[arg(long, value_name = "N")]
+    jit_threshold: Option<u32>,
     /// Worker threads (default: available cores).
     #[arg(long, value_name = "N")]
     jobs: Option<usize>,
@@ -60,10 +66,13 @@ pub(crate) fn run(args: &SpecArgs) -> anyhow::Result<ExitCode> {
     let started = Instant::now();
     let mut results = Vec::new();
     for group in selected {
-        let runner = WastRunner::new(RunOptions {
+        let mut runner = WastRunner::new(RunOptions {
             engine,
             features: group.features.features(),
         });
+        if let Some(threshold) = args.jit_threshold {
+            runner = runner.jit_thresholds(threshold, threshold);
+        }
         let result = run_group(&runner, group, jobs, args.verbose);
         print_group(&result, args.verbose);
         results.push(result);

@@ -2,8 +2,14 @@
 //! regalloc and the AArch64 lowering, plus one entry trampoline per type;
 //! then linking them into one executable mapping with direct calls patched.
 
-use zwasm_codegen_aarch64::lower::{self, CallSite, LowerOptions, RelocKind, TrapSite, trampoline};
-use zwasm_codegen_aarch64::{BranchOffset26, Inst};
+use zwasm_codegen_aarch64::lower::abi::{func_ref, vmctx};
+use zwasm_codegen_aarch64::lower::{
+    self, CallSite, CompiledCode, LowerOptions, RelocKind, TrapSite, trampoline,
+};
+use zwasm_codegen_aarch64::{
+    AddSubOp, AddrMode, ArithShift, BranchOffset26, Gpr, Inst, LoadOp, OperandSize, ScaledIndex,
+    load_constant,
+};
 use zwasm_regalloc::{Algorithm, Allocator, TargetDesc};
 
 use super::code_memory::CodeMemory;
@@ -23,6 +29,10 @@ pub(crate) struct FunctionCode {
     pub len: usize,
     pub traps: Vec<TrapSite>,
     pub call_sites: Vec<CallSite>,
+    /// `false` for a function the JIT could not compile: its code is a
+    /// stub that calls it through its `VmFuncRef` (the interpreter's
+    /// adapter), so that direct calls from compiled code still work.
+    pub compiled: bool,
 }
 
 /// A module's compiled code.
@@ -34,6 +44,8 @@ pub(crate) struct CompiledModule {
     pub functions: Vec<FunctionCode>,
     /// Per type index: offset of its entry trampoline.
     pub trampolines: Vec<Option<usize>>,
+    /// How many functions were allocated with Fastalloc for their size.
+    pub fastalloc: usize,
 }
 
 impl CompiledModule {
@@ -49,9 +61,12 @@ impl CompiledModule {
         (within < func.len).then_some((func, within as u32))
     }
 
+    /// The machine code of defined function `defined`; `None` if it runs on
+    /// the interpreter.
     pub fn function_address(&self, defined: u32) -> Option<usize> {
         self.functions
             .get(defined as usize)
+            .filter(|func| func.compiled)
             .map(|func| self.code.base() + func.offset)
     }
 
@@ -79,15 +94,44 @@ pub(crate) fn compile_module(
     let target = TargetDesc::aarch64();
     let mut allocator = Allocator::new();
     let mut compiled = Vec::with_capacity(functions.len());
+    let mut fastalloc = 0;
+    let mut fallbacks = 0;
     for func in &mut functions {
         zwasm_ir_reg::passes::run_default(func);
-        let allocated = allocator
-            .allocate(func, &description, &target, Algorithm::Ion)
-            .map_err(unsupported)?;
-        compiled.push(
-            lower::lower_function(func, &description, &allocated, options).map_err(unsupported)?,
-        );
+        // Ion, unless the function is large enough for Ion's time to
+        // explode (Algorithm::for_function).
+        let algorithm = Algorithm::for_function(func);
+        if algorithm == Algorithm::Fastalloc {
+            fastalloc += 1;
+        }
+        let lowered = allocator
+            .allocate(func, &description, &target, algorithm)
+            .map_err(unsupported)
+            .and_then(|allocated| {
+                lower::lower_function(func, &description, &allocated, options).map_err(unsupported)
+            });
+        // A function that does not compile (too large for the branch
+        // ranges, an unsupported operator) runs on the interpreter; the
+        // rest of the module stays compiled.
+        let code = match lowered {
+            Ok(code) => Some(code),
+            Err(_) => {
+                fallbacks += 1;
+                None
+            }
+        };
+        compiled.push((func.func_index(), code));
     }
+    if fallbacks == compiled.len() && !compiled.is_empty() {
+        return Err(unsupported("no function of the module compiled"));
+    }
+    let compiled: Vec<Piece> = compiled
+        .into_iter()
+        .map(|(func_index, code)| match code {
+            Some(code) => Ok(Piece::from(code)),
+            None => fallback_stub(func_index),
+        })
+        .collect::<Result<_, Error>>()?;
 
     let mut bytes = Vec::new();
     let mut placed = Vec::with_capacity(compiled.len());
@@ -135,6 +179,7 @@ pub(crate) fn compile_module(
             len: code.bytes.len(),
             traps: code.traps,
             call_sites: code.call_sites,
+            compiled: code.compiled,
         })
         .collect();
     Ok(CompiledModule {
@@ -142,5 +187,77 @@ pub(crate) fn compile_module(
         code,
         functions,
         trampolines,
+        fastalloc,
     })
+}
+
+/// Code standing in for function `func_index` that the JIT could not
+/// compile: a tail call through the function's own entry in
+/// `vmctx.funcs`, which the session points at the host-call adapter (the
+/// interpreter's call path). Uses only x16/x17 and the incoming x0
+/// (vmctx), like an import call, so the arguments stay in place.
+fn fallback_stub(func_index: u32) -> Result<Piece, Error> {
+    let stub_error = || unsupported("fallback stub");
+    let ldr = |rt: Gpr, rn: Gpr, offset: u32| -> Result<Inst, Error> {
+        Ok(Inst::Load {
+            op: LoadOp::LdrX,
+            rt: rt.into(),
+            addr: AddrMode::Scaled {
+                rn: rn.into(),
+                index: ScaledIndex::from_byte_offset(i64::from(offset), 8)
+                    .ok_or_else(stub_error)?,
+            },
+        })
+    };
+    let mut insts = vec![ldr(Gpr::X16, Gpr::X0, vmctx::FUNCS)?];
+    let entry = u64::from(func_index) * u64::from(func_ref::SIZE);
+    insts.extend(load_constant(Gpr::X17, entry, OperandSize::Size64));
+    insts.push(Inst::AddSubShifted {
+        op: AddSubOp::Add,
+        set_flags: false,
+        size: OperandSize::Size64,
+        rd: Gpr::X16.into(),
+        rn: Gpr::X16.into(),
+        rm: Gpr::X17.into(),
+        shift: ArithShift::Lsl,
+        amount: 0,
+    });
+    insts.push(ldr(Gpr::X17, Gpr::X16, func_ref::CODE)?);
+    insts.push(ldr(Gpr::X0, Gpr::X16, func_ref::VMCTX)?);
+    insts.push(Inst::Br { rn: Gpr::X17 });
+    let bytes = insts
+        .iter()
+        .flat_map(|inst| inst.encode().to_le_bytes())
+        .collect();
+    Ok(Piece {
+        func_index,
+        bytes,
+        relocations: Vec::new(),
+        traps: Vec::new(),
+        call_sites: Vec::new(),
+        compiled: false,
+    })
+}
+
+/// One function's code before linking: compiled, or a fallback stub.
+struct Piece {
+    func_index: u32,
+    bytes: Vec<u8>,
+    relocations: Vec<lower::Relocation>,
+    traps: Vec<TrapSite>,
+    call_sites: Vec<CallSite>,
+    compiled: bool,
+}
+
+impl From<CompiledCode> for Piece {
+    fn from(code: CompiledCode) -> Piece {
+        Piece {
+            func_index: code.func_index,
+            bytes: code.bytes,
+            relocations: code.relocations,
+            traps: code.traps,
+            call_sites: code.call_sites,
+            compiled: true,
+        }
+    }
 }

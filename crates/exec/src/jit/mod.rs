@@ -11,7 +11,9 @@
 //!   bulk and segment operations, host calls, the trap recorder);
 //! - [`session`]: [`JitSession`], which keeps all of it in step with a
 //!   store and calls into compiled code (on aarch64 hosts only);
-//! - [`backtrace`]: wasm backtraces from the frame-pointer chain.
+//! - [`backtrace`]: wasm backtraces from the frame-pointer chain;
+//! - [`tier`]: the JIT as an engine kind (`EngineKind::Jit` / `Auto`): the
+//!   store's session slot, the tiered engine's call counters, the call path.
 //!
 //! Design: `docs/decisions/0007-aarch64-jit.md`.
 
@@ -20,7 +22,10 @@ mod code_memory;
 mod compile;
 mod helpers;
 mod session;
+mod tier;
 mod vm;
 
 pub use session::JitSession;
+pub use tier::JitStats;
+pub(crate) use tier::{JitSlot, TierCounters, run_wasm};
 pub use zwasm_codegen_aarch64::lower::{BoundsChecks, LowerOptions};

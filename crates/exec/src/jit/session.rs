@@ -28,9 +28,47 @@ use crate::values::{from_slot, typed_slot};
 use crate::{AsContextMut, Error, Func, Val};
 
 #[cfg(target_arch = "aarch64")]
-/// Stack compiled code may use below the first entry (the rest of a 2 MiB
-/// test thread is left to the host code around it and to helpers).
+/// Stack compiled code may use below the first entry when the thread's
+/// stack bounds are unknown (the rest of a 2 MiB thread is left to the host
+/// code around it and to helpers).
 const STACK_BUDGET: u64 = 1 << 20;
+
+#[cfg(target_arch = "aarch64")]
+/// Stack left below compiled code for helpers, host functions and the
+/// interpreter they may re-enter, when the thread's stack bounds are known.
+const HOST_STACK_MARGIN: u64 = 256 << 10;
+
+/// The lowest address compiled code may use, for a first entry at stack
+/// address `here`: the thread's stack bottom plus [`HOST_STACK_MARGIN`]
+/// where the bounds are known (so deep wasm recursion gets most of a large
+/// thread stack), else `here - STACK_BUDGET`.
+#[cfg(target_arch = "aarch64")]
+fn stack_limit(here: u64) -> u64 {
+    let fallback = here.saturating_sub(STACK_BUDGET);
+    #[cfg(target_os = "linux")]
+    {
+        let mut addr: *mut libc::c_void = std::ptr::null_mut();
+        let mut size: libc::size_t = 0;
+        // SAFETY: `attr` is initialised by `pthread_getattr_np` for the
+        // calling thread before it is read, and destroyed once.
+        let ok = unsafe {
+            let mut attr: libc::pthread_attr_t = std::mem::zeroed();
+            if libc::pthread_getattr_np(libc::pthread_self(), &mut attr) != 0 {
+                return fallback;
+            }
+            let ok = libc::pthread_attr_getstack(&attr, &mut addr, &mut size) == 0;
+            libc::pthread_attr_destroy(&mut attr);
+            ok
+        };
+        let low = addr as u64;
+        let limit = low.saturating_add(HOST_STACK_MARGIN);
+        // Only trust bounds that contain `here` with room to spare.
+        if ok && limit < fallback && here < low.saturating_add(size as u64) {
+            return limit;
+        }
+    }
+    fallback
+}
 
 /// One instance as compiled code sees it.
 struct InstanceState {
@@ -77,6 +115,14 @@ pub struct JitSession {
     pub(crate) pending_error: Option<Error>,
     /// Why the last module that failed to compile did.
     last_compile_error: Option<String>,
+    /// Compile a module only when [`JitSession::tier_up`] asks (the tiered
+    /// engine), not when its first instance is seen.
+    lazy: bool,
+    /// Calls that entered compiled code through [`JitSession::run_wasm`].
+    jit_calls: u64,
+    /// Entity counts of the store (funcs, instances, globals, memories,
+    /// tables) at the last full [`JitSession::sync`]; `None` forces one.
+    synced_shape: Option<[usize; 5]>,
 }
 
 impl std::fmt::Debug for JitSession {
@@ -127,6 +173,103 @@ impl JitSession {
             trap_pcs: Vec::new(),
             pending_error: None,
             last_compile_error: None,
+            lazy: false,
+            jit_calls: 0,
+            synced_shape: None,
+        }
+    }
+
+    /// Compile modules on demand ([`JitSession::tier_up`]) rather than at
+    /// the first sight of an instance.
+    pub(crate) fn set_lazy(&mut self, lazy: bool) {
+        self.lazy = lazy;
+    }
+
+    /// The session's counters.
+    pub(crate) fn stats(&self) -> super::tier::JitStats {
+        super::tier::JitStats {
+            compiled_modules: self.modules.len(),
+            compiled_functions: self
+                .modules
+                .iter()
+                .flat_map(|m| &m.functions)
+                .filter(|f| f.compiled)
+                .count(),
+            fallback_functions: self
+                .modules
+                .iter()
+                .flat_map(|m| &m.functions)
+                .filter(|f| !f.compiled)
+                .count(),
+            failed_modules: self.failed_modules.len(),
+            jit_calls: self.jit_calls,
+            fastalloc_functions: self.modules.iter().map(|m| m.fastalloc).sum(),
+            osr_entries: 0,
+        }
+    }
+
+    /// Runs wasm function `defined` of `instance` with `params` (slots)
+    /// as machine code if its module compiled, compiling it first in lazy
+    /// mode; otherwise on the fast interpreter.
+    pub(crate) fn run_wasm<T>(
+        &mut self,
+        store: &mut StoreInner<T>,
+        instance: u32,
+        defined: u32,
+        ty: &FuncType,
+        params: &[u64],
+        results: &mut [Val],
+    ) -> Result<(), Error> {
+        self.attach::<T>(&store.core)?;
+        self.sync(&mut store.core);
+        if self.lazy {
+            self.tier_up(&mut store.core, instance);
+        }
+        let Some((trampoline, code, vmctx)) = self.entry(instance, defined) else {
+            return crate::fast::run_wasm(store, instance, defined, ty, params, results);
+        };
+        self.jit_calls += 1;
+        let mut values = vec![0u64; params.len().max(results.len())];
+        values[..params.len()].copy_from_slice(params);
+        if let Some(error) = self.enter(store, trampoline, code, vmctx, &mut values)? {
+            return Err(error);
+        }
+        for ((result, slot), ty) in results.iter_mut().zip(&values).zip(ty.results.iter()) {
+            *result = from_slot(store.core.id, *slot, *ty);
+        }
+        Ok(())
+    }
+
+    /// Compiles the module of `instance` if that was not tried yet, and
+    /// points every instance of that module (and every function reference
+    /// to their functions) at the machine code. Records the outcome in the
+    /// store's tier counters.
+    pub(crate) fn tier_up(&mut self, core: &mut StoreCore, instance: u32) {
+        let Some(state) = self.instances.get(instance as usize) else {
+            return;
+        };
+        if state.module.is_some() {
+            return;
+        }
+        let Some(module) = core
+            .instances
+            .get(instance as usize)
+            .map(|entity| entity.module.clone())
+        else {
+            return;
+        };
+        let compiled = self.compiled_module(&module);
+        for (index, state) in self.instances.iter_mut().enumerate() {
+            if Arc::ptr_eq(&core.instances[index].module.inner, &module.inner) {
+                state.module = compiled;
+                if let Some(tier) = core.tier.as_deref_mut() {
+                    tier.settle(index as u32, compiled.is_some());
+                }
+            }
+        }
+        if compiled.is_some() {
+            self.synced_shape = None;
+            self.sync(core);
         }
     }
 
@@ -217,6 +360,10 @@ impl JitSession {
         vmctx: *mut VMContext,
         values: &mut [u64],
     ) -> Result<Option<Error>, Error> {
+        // Interpreter frames below this entry (the tiered engine enters
+        // compiled code from the fast interpreter); a trap's backtrace
+        // continues with them after the compiled frames.
+        let outer_frames = store.core.frames.len();
         let this: *mut JitSession = self;
         let store: *mut StoreInner<T> = store;
         let mut context = Context {
@@ -234,7 +381,7 @@ impl JitSession {
             let outer_data = (*runtime).data;
             if outer_data.is_null() {
                 let here = &context as *const Context as u64;
-                (*runtime).stack_limit = here.saturating_sub(STACK_BUDGET);
+                (*runtime).stack_limit = stack_limit(here);
             }
             (*runtime).data = (&mut context as *mut Context).cast();
             let entry: extern "C" fn(*mut VMContext, usize, *mut u64) -> u32 =
@@ -250,7 +397,9 @@ impl JitSession {
         if trapped == 0 {
             return Ok(None);
         }
-        Ok(Some(self.trap_error()))
+        // SAFETY: the call is over; the store is ours again.
+        let core = unsafe { &(*store).core };
+        Ok(Some(self.trap_error(core, outer_frames)))
     }
 
     #[cfg(not(target_arch = "aarch64"))]
@@ -269,20 +418,31 @@ impl JitSession {
 
     /// The error for the trap the runtime recorded.
     #[cfg_attr(not(target_arch = "aarch64"), allow(dead_code))]
-    fn trap_error(&mut self) -> Error {
+    fn trap_error(&mut self, core: &StoreCore, outer_frames: usize) -> Error {
         let bits = self.runtime.trap_code;
         let pcs = std::mem::take(&mut self.trap_pcs);
-        let frames = super::backtrace::frames(&self.modules, &pcs);
+        let mut frames = super::backtrace::frames(&self.modules, &pcs);
+        let outer = super::backtrace::interp_frames(core, outer_frames);
         let code = abi::TrapCode::from_bits(bits).and_then(helpers::trap_code);
         match (code, self.pending_error.take()) {
-            (Some(code), _) => Error::Trap(Trap {
-                code,
-                backtrace: WasmBacktrace { frames },
-            }),
+            (Some(code), _) => {
+                frames.extend(outer);
+                Error::Trap(Trap {
+                    code,
+                    backtrace: WasmBacktrace { frames },
+                })
+            }
             (None, Some(Error::Trap(mut trap))) => {
-                // A trap in a callee run by the interpreter: continue its
-                // backtrace with the compiled frames around it.
-                trap.backtrace.frames.extend(frames.into_iter().skip(1));
+                // A trap in a callee run by the interpreter: its backtrace
+                // is its own frames, then those of every interpreter
+                // activation below (which include the ones below this
+                // entry); the compiled frames go in between.
+                let inner = trap.backtrace.frames.len().saturating_sub(outer.len());
+                let below = trap.backtrace.frames.split_off(inner);
+                // (The adapter's own address is not in module code, so
+                // `frames` starts at the compiled caller of the adapter.)
+                trap.backtrace.frames.extend(frames);
+                trap.backtrace.frames.extend(below);
                 Error::Trap(trap)
             }
             (None, Some(error)) => error,
@@ -294,6 +454,26 @@ impl JitSession {
     /// new instances, builds their contexts, and refreshes every pointer and
     /// length compiled code reads.
     pub(crate) fn sync(&mut self, core: &mut StoreCore) {
+        let shape = [
+            core.funcs.len(),
+            core.instances.len(),
+            core.globals.len(),
+            core.memories.len(),
+            core.tables.len(),
+        ];
+        if self.synced_shape == Some(shape) {
+            // Nothing was added since the last full sync, so function
+            // references and global cells are where they were; memories
+            // and tables may have grown (moved) under the interpreter.
+            for index in 0..core.memories.len() {
+                self.refresh_memory(core, index);
+            }
+            for index in 0..core.tables.len() {
+                self.refresh_table(core, index);
+            }
+            return;
+        }
+        self.synced_shape = Some(shape);
         let runtime: *mut VmRuntime = &mut *self.runtime;
         while self.memories.len() < core.memories.len() {
             self.memories.push(Box::new(VmMemory {
@@ -362,7 +542,11 @@ impl JitSession {
         runtime: *mut VmRuntime,
     ) -> InstanceState {
         let entity = &core.instances[index as usize];
-        let module = self.compiled_module(&entity.module);
+        let module = if self.lazy {
+            None
+        } else {
+            self.compiled_module(&entity.module)
+        };
         let memories: Box<[*mut VmMemory]> = entity
             .memories
             .iter()

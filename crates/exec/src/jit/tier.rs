@@ -1,0 +1,196 @@
+//! The JIT as an engine kind: the store's [`JitSlot`] (its session), the
+//! call-count [`TierCounters`] of the tiered engine, and the call path the
+//! embedder's calls take for `EngineKind::Jit` / `EngineKind::Auto`
+//! ([`run_wasm`]). Design: `docs/decisions/0008-tiering.md`.
+
+#![allow(unsafe_code)]
+
+use std::ptr::NonNull;
+
+use zwasm_decode::FuncType;
+
+use super::LowerOptions;
+use super::session::JitSession;
+use crate::store::StoreInner;
+use crate::{Error, Val};
+
+/// The store's JIT session, created on the first call that needs it.
+///
+/// Held as a raw owning pointer rather than a `Box` because compiled code,
+/// helpers and host calls reach the session through raw pointers while the
+/// store itself is borrowed mutably (a `Box` field would assert uniqueness
+/// of the session every time the store is).
+pub(crate) struct JitSlot(Option<NonNull<JitSession>>);
+
+// SAFETY: the session is only used through `&mut` of the store that owns
+// the slot (or raw pointers derived from it during a call on the thread
+// that holds that borrow); its raw pointers point into the session and the
+// store, which move between threads together.
+unsafe impl Send for JitSlot {}
+// SAFETY: a shared store gives no access to the session.
+unsafe impl Sync for JitSlot {}
+
+impl JitSlot {
+    pub const fn empty() -> Self {
+        JitSlot(None)
+    }
+
+    /// The session, created with `options` if there is none yet.
+    pub fn session(&mut self, options: LowerOptions, lazy: bool) -> *mut JitSession {
+        match self.0 {
+            Some(session) => session.as_ptr(),
+            None => {
+                let mut session = Box::new(JitSession::new(options));
+                session.set_lazy(lazy);
+                let session = NonNull::from(Box::leak(session));
+                self.0 = Some(session);
+                session.as_ptr()
+            }
+        }
+    }
+
+    /// The session, if one was created.
+    pub fn get(&self) -> Option<&JitSession> {
+        // SAFETY: `&self` of the owning store: no call is in progress that
+        // could hold the session mutably.
+        self.0.map(|session| unsafe { &*session.as_ptr() })
+    }
+}
+
+impl Drop for JitSlot {
+    fn drop(&mut self) {
+        if let Some(session) = self.0.take() {
+            // SAFETY: the pointer came from `Box::leak` and is dropped once.
+            drop(unsafe { Box::from_raw(session.as_ptr()) });
+        }
+    }
+}
+
+/// Per-function call counters of the tiered engine: how many more calls a
+/// function runs on the interpreter before its module is compiled.
+///
+/// A counter at 0 means "run it as machine code" (the module compiled); a
+/// module the JIT cannot compile gets `u32::MAX` so that it is not tried
+/// again (for another four billion calls).
+pub(crate) struct TierCounters {
+    threshold: u32,
+    /// Per store instance, per defined function.
+    counters: Vec<Box<[u32]>>,
+}
+
+impl TierCounters {
+    pub fn new(threshold: u32) -> Self {
+        TierCounters {
+            threshold,
+            counters: Vec::new(),
+        }
+    }
+
+    /// Counts one call of function `defined` of `instance`; `true` when it
+    /// should run as machine code. Kept small: the fast interpreter calls
+    /// it on every wasm→wasm call.
+    #[inline]
+    pub fn count_call(&mut self, instance: u32, defined: u32) -> bool {
+        match self
+            .counters
+            .get_mut(instance as usize)
+            .and_then(|funcs| funcs.get_mut(defined as usize))
+        {
+            Some(0) => true,
+            Some(left) => {
+                *left -= 1;
+                false
+            }
+            None => false,
+        }
+    }
+
+    /// Makes room for the counters of the store's first `instances`
+    /// instances; instance `i`'s module has `defined(i)` functions.
+    pub fn ensure(&mut self, instances: usize, defined: impl Fn(u32) -> usize) {
+        while self.counters.len() < instances {
+            let count = defined(self.counters.len() as u32);
+            self.counters
+                .push(vec![self.threshold; count].into_boxed_slice());
+        }
+    }
+
+    /// Marks every function of `instance` as compiled (`true`) or as never
+    /// to be compiled.
+    pub fn settle(&mut self, instance: u32, compiled: bool) {
+        if let Some(funcs) = self.counters.get_mut(instance as usize) {
+            funcs.fill(if compiled { 0 } else { u32::MAX });
+        }
+    }
+}
+
+/// Counters of the JIT, for tests and diagnostics (not a stable API).
+#[doc(hidden)]
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub struct JitStats {
+    /// Modules compiled by the store's session.
+    pub compiled_modules: usize,
+    /// Functions compiled to machine code.
+    pub compiled_functions: usize,
+    /// Functions of compiled modules that the JIT could not compile: they
+    /// run on the interpreter, called through a stub.
+    pub fallback_functions: usize,
+    /// Modules the JIT could not compile (their functions run on the
+    /// interpreter).
+    pub failed_modules: usize,
+    /// Calls the tiered engine sent from the interpreter to machine code.
+    pub jit_calls: u64,
+    /// Functions compiled with Fastalloc because they were too large for
+    /// Ion.
+    pub fastalloc_functions: usize,
+    /// Loop entries into machine code from a running interpreter frame
+    /// (on-stack replacement).
+    pub osr_entries: u64,
+}
+
+/// Runs wasm function `defined` of instance `instance` for the `Jit` and
+/// `Auto` engines: as machine code when its module compiled (for `Auto`,
+/// once it is hot), otherwise on the fast interpreter.
+pub(crate) fn run_wasm<T>(
+    store: &mut StoreInner<T>,
+    instance: u32,
+    defined: u32,
+    ty: &FuncType,
+    params: &[u64],
+    results: &mut [Val],
+) -> Result<(), Error> {
+    let core = &mut store.core;
+    let tiered = core.tier.is_some();
+    if let Some(tier) = core.tier.as_deref_mut() {
+        let modules = &core.instances;
+        tier.ensure(modules.len(), |at| {
+            modules
+                .get(at as usize)
+                .map_or(0, |entity| entity.module.description().bodies.len())
+        });
+        if !tier.count_call(instance, defined) {
+            return crate::fast::run_wasm(store, instance, defined, ty, params, results);
+        }
+    }
+    let options = core.engine.config().jit_options();
+    let session = core.jit.session(options, tiered);
+    // SAFETY: the session is a separate allocation owned by the store's
+    // slot; nothing else uses it until this call returns (nested calls
+    // from host functions go through this function again, as the session's
+    // call path supports).
+    let session = unsafe { &mut *session };
+    session.run_wasm(store, instance, defined, ty, params, results)
+}
+
+impl<T> crate::Store<T> {
+    /// The JIT's counters for this store (all zero when no JIT runs).
+    #[doc(hidden)]
+    pub fn jit_stats(&self) -> JitStats {
+        self.inner
+            .core
+            .jit
+            .get()
+            .map(JitSession::stats)
+            .unwrap_or_default()
+    }
+}
