@@ -9,10 +9,32 @@
 #                                 Debian's rustc (/usr/bin/rustc) with the arm64 std;
 #                                 rustup cannot add the aarch64 target on these machines
 # Does nothing (and touches no network) when everything is already there.
-# Needs root (CI and the dev machines run as root).
+# Runs apt as root directly, or through sudo when not root.
 set -euo pipefail
 
 export DEBIAN_FRONTEND=noninteractive
+if [ "$(id -u)" = 0 ]; then
+  as_root=()
+elif command -v sudo >/dev/null; then
+  as_root=(sudo env DEBIAN_FRONTEND=noninteractive)
+else
+  echo "aarch64-setup: not root and no sudo; cannot install packages" >&2
+  exit 1
+fi
+
+# apt-get with a retry: a fresh machine's first contact with the mirrors is
+# the step most likely to fail transiently.
+apt_get() {
+  local attempt
+  for attempt in 1 2 3; do
+    if "${as_root[@]}" apt-get -o Dpkg::Use-Pty=0 "$@"; then
+      return 0
+    fi
+    echo "aarch64-setup: apt-get $* failed (attempt $attempt)" >&2
+    sleep 5
+  done
+  return 1
+}
 
 pkgs=(
   qemu-user-static
@@ -29,7 +51,10 @@ installed() {
 
 missing=()
 for p in "${pkgs[@]}"; do
-  installed "$p" || missing+=("$p")
+  # AARCH64_SETUP_FORCE=1 runs the apt steps even when all is installed.
+  if [ "${AARCH64_SETUP_FORCE:-0}" = 1 ] || ! installed "$p"; then
+    missing+=("$p")
+  fi
 done
 
 if [ "${#missing[@]}" -eq 0 ]; then
@@ -39,10 +64,10 @@ else
   # The arch must be known before the (single) apt-get update so that the
   # arm64 package lists are fetched too.
   if ! dpkg --print-foreign-architectures | grep -qx arm64; then
-    dpkg --add-architecture arm64
+    "${as_root[@]}" dpkg --add-architecture arm64
   fi
-  apt-get update -qq
-  apt-get install -y -qq --no-install-recommends "${missing[@]}"
+  apt_get update -qq
+  apt_get install -y -qq --no-install-recommends "${missing[@]}"
 fi
 
 # Sanity checks: fail here, with a clear message, rather than in the build.
