@@ -1,6 +1,7 @@
 //! Building ir-reg from a function body in the same pass as its validation.
 
 mod control;
+mod defs;
 mod lower;
 mod ssa;
 mod translate;

@@ -15,11 +15,9 @@
 //! The recursion of the paper runs on an explicit stack, so deeply nested
 //! code cannot overflow the native stack.
 
-use std::collections::HashMap;
-use std::hash::{BuildHasherDefault, Hasher};
-
 use zwasm_decode::ValType;
 
+use super::defs::Defs;
 use crate::entities::{Block, Value};
 use crate::function::RegFunction;
 
@@ -69,31 +67,6 @@ impl Locals {
     }
 }
 
-/// A multiplicative hash for the `(block, local)` keys; lookups only, never
-/// iterated, so the order of the map cannot leak into the output.
-#[derive(Default)]
-struct KeyHasher(u64);
-
-impl Hasher for KeyHasher {
-    fn finish(&self) -> u64 {
-        self.0
-    }
-
-    fn write(&mut self, bytes: &[u8]) {
-        for &byte in bytes {
-            self.write_u64(u64::from(byte));
-        }
-    }
-
-    fn write_u64(&mut self, n: u64) {
-        self.0 = (self.0.rotate_left(5) ^ n).wrapping_mul(0x51_7c_c1_b7_27_22_0a_95);
-    }
-}
-
-fn key(block: Block, local: u32) -> u64 {
-    (u64::from(block.0) << 32) | u64::from(local)
-}
-
 /// One step of the explicit-stack read.
 #[derive(Clone, Copy, Debug)]
 enum Step {
@@ -107,7 +80,7 @@ enum Step {
 /// The SSA state of the function being built. Buffers are reused.
 #[derive(Debug, Default)]
 pub(super) struct Ssa {
-    defs: HashMap<u64, Value, BuildHasherDefault<KeyHasher>>,
+    defs: Defs,
     block_count: usize,
     sealed: Vec<bool>,
     preds: Vec<Vec<Edge>>,
@@ -135,6 +108,7 @@ impl Ssa {
     pub fn add_block(&mut self, block: Block) {
         let index = block.index();
         self.block_count = self.block_count.max(index + 1);
+        self.defs.add_block(block);
         if self.sealed.len() <= index {
             self.sealed.resize(index + 1, false);
             self.preds.resize_with(index + 1, Vec::new);
@@ -143,6 +117,11 @@ impl Ssa {
         self.sealed[index] = false;
         self.preds[index].clear();
         self.incomplete[index].clear();
+    }
+
+    /// Sets the number of locals; only before the first read or write.
+    pub fn set_local_count(&mut self, count: usize) {
+        self.defs.set_width(count, self.block_count);
     }
 
     /// Records an edge into `block`.
@@ -165,7 +144,7 @@ impl Ssa {
 
     /// Sets `local`'s value at the current point of `block`.
     pub fn write(&mut self, block: Block, local: u32, value: Value) {
-        self.defs.insert(key(block, local), value);
+        self.defs.insert(block, local, value);
     }
 
     /// The value of `local` at the current point of `block`.
@@ -227,7 +206,7 @@ impl Ssa {
         self.chain.clear();
         let mut current = block;
         let found = loop {
-            if let Some(&value) = self.defs.get(&key(current, local)) {
+            if let Some(value) = self.defs.get(current, local) {
                 break self.resolve(value);
             }
             if current == ENTRY {
@@ -267,9 +246,9 @@ impl Ssa {
     /// Memoises `value` as `local`'s value in `block` and in every block of
     /// the single-predecessor chain walked to reach it.
     fn record(&mut self, block: Block, local: u32, value: Value) {
-        self.defs.insert(key(block, local), value);
+        self.defs.insert(block, local, value);
         for &through in &self.chain {
-            self.defs.insert(key(through, local), value);
+            self.defs.insert(through, local, value);
         }
     }
 

@@ -94,6 +94,8 @@ impl<'a> FunctionTranslator<'a> {
             let value = translator.s.func.add_block_param(entry, param);
             translator.s.locals.params.push(value);
         }
+        let local_count = translator.s.locals.types.len();
+        translator.s.ssa.set_local_count(local_count);
         translator.seal(entry)?;
         translator.switch_to(entry);
         Ok(translator)
@@ -615,6 +617,8 @@ impl OperatorSink for FunctionTranslator<'_> {
         }
         let types = &mut self.s.locals.types;
         types.extend(std::iter::repeat_n(ty, count as usize));
+        let local_count = types.len();
+        self.s.ssa.set_local_count(local_count);
     }
 
     fn operator(

@@ -25,10 +25,16 @@ pub(crate) fn rebuild(old: &RegFunction, order: &[Block], dead_insts: &[bool]) -
     }
     let is_dead = |inst: Inst| dead_insts.get(inst.index()).copied().unwrap_or(false);
 
+    // The copy is at most as big as the original (removed values used
+    // somewhere come back as placeholders, rarely).
     let mut new = RegFunction {
         func_index: old.func_index,
         type_index: old.type_index,
-        ..RegFunction::default()
+        values: Vec::with_capacity(old.values.len()),
+        blocks: Vec::with_capacity(layout.len()),
+        insts: Vec::with_capacity(old.insts.len()),
+        pool: Vec::with_capacity(old.pool.len()),
+        edges: Vec::with_capacity(old.edges.len()),
     };
     // Number every definition first, so that uses may come before their
     // definitions in layout order (loop back edges).
@@ -71,14 +77,19 @@ pub(crate) fn rebuild(old: &RegFunction, order: &[Block], dead_insts: &[bool]) -
             }
         }
     };
-    let mut scratch: Vec<Value> = Vec::new();
+    let mut calls: Vec<BlockCall> = Vec::new();
+    // Maps straight into the pool (fresh placeholders go to the values, not
+    // the pool, so the list stays contiguous).
     let mut map_list = |new: &mut RegFunction, old_list: &[Value]| -> ValueList {
-        scratch.clear();
+        let start = new.pool.len() as u32;
         for &value in old_list {
             let mapped = map_value(new, value);
-            scratch.push(mapped);
+            new.pool.push(mapped);
         }
-        new.alloc_list(&scratch)
+        ValueList {
+            start,
+            len: old_list.len() as u32,
+        }
     };
 
     for &block in &layout {
@@ -91,7 +102,7 @@ pub(crate) fn rebuild(old: &RegFunction, order: &[Block], dead_insts: &[bool]) -
             let data = old.inst(inst);
             let args = map_list(&mut new, old.inst_args(inst));
             let results = map_list(&mut new, old.inst_results(inst));
-            let mut calls = Vec::with_capacity(old.inst_targets(inst).len());
+            calls.clear();
             for call in old.inst_targets(inst) {
                 let target = block_map
                     .get(call.block.index())
