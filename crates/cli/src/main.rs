@@ -75,12 +75,18 @@ pub(crate) struct RunArgs {
     /// interpreter, then JIT for hot code; elsewhere the interpreter).
     #[arg(long, value_name = "ENGINE", default_value = "interp")]
     engine: zwasm::EngineKind,
+    /// How compiled code (`--engine jit|auto`) checks 32-bit memory
+    /// accesses: `guard` (default where supported: guard pages and a fault
+    /// handler) or `explicit` (compare every access with the length).
+    #[arg(long, value_name = "MODE")]
+    bounds_checks: Option<zwasm::BoundsChecks>,
     /// `--engine auto`: compile a function to native code after this many
     /// calls (default 1000).
     #[arg(long, value_name = "N")]
     jit_threshold: Option<u32>,
-    /// `--engine auto`: compile a function after this many loop back-edges
-    /// in it, entering the native code at the loop header (default 10000).
+    /// `--engine auto`: after this many loop iterations in one running call
+    /// of a function, compile it and continue that call as native code at
+    /// the loop header (on-stack entry; default 10000).
     #[arg(long, value_name = "N")]
     jit_loop_threshold: Option<u32>,
     /// After the run (also after a trap or exit), print to stderr how often

@@ -57,6 +57,9 @@ pub(crate) fn run(args: RunArgs) -> Result<ExitCode, CliFailure> {
     if let Some(calls) = args.jit_threshold {
         config.jit_threshold(calls);
     }
+    if let Some(mode) = args.bounds_checks {
+        config.bounds_checks(mode);
+    }
     if let Some(back_edges) = args.jit_loop_threshold {
         config.jit_loop_threshold(back_edges);
     }

@@ -108,6 +108,80 @@ impl FromStr for EngineKind {
     }
 }
 
+/// How compiled code keeps 32-bit memory accesses inside their memory
+/// (`docs/decisions/0009-guard-pages.md`). The interpreters always check
+/// explicitly; memory64 memories, memories with custom page sizes and
+/// accesses with offsets beyond the guard region are always checked.
+///
+/// ```
+/// use zwasm::BoundsChecks;
+/// let mode: BoundsChecks = "explicit".parse().unwrap();
+/// assert_eq!(mode, BoundsChecks::Explicit);
+/// assert_eq!(BoundsChecks::Guard.to_string(), "guard");
+/// ```
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+pub enum BoundsChecks {
+    /// Compare every access with the memory's length.
+    Explicit,
+    /// Reserve 4 GiB plus a guard region of address space per memory and
+    /// let an out-of-bounds access fault; a signal handler turns the fault
+    /// into the trap. Only where supported (aarch64 Linux; elsewhere, or
+    /// when the address space cannot be reserved, explicit checks are
+    /// used).
+    Guard,
+}
+
+impl BoundsChecks {
+    /// Every mode, in the order of their names in messages.
+    pub const ALL: [BoundsChecks; 2] = [BoundsChecks::Explicit, BoundsChecks::Guard];
+
+    /// The name `FromStr` accepts and `Display` prints.
+    pub fn name(self) -> &'static str {
+        match self {
+            BoundsChecks::Explicit => "explicit",
+            BoundsChecks::Guard => "guard",
+        }
+    }
+}
+
+impl fmt::Display for BoundsChecks {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(self.name())
+    }
+}
+
+/// A bounds-check mode name that is not one of [`BoundsChecks::ALL`].
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct UnknownBoundsChecks(pub String);
+
+impl fmt::Display for UnknownBoundsChecks {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(
+            f,
+            "unknown bounds-check mode `{}` (known: explicit, guard)",
+            self.0
+        )
+    }
+}
+
+impl std::error::Error for UnknownBoundsChecks {}
+
+impl FromStr for BoundsChecks {
+    type Err = UnknownBoundsChecks;
+
+    fn from_str(name: &str) -> Result<Self, Self::Err> {
+        BoundsChecks::ALL
+            .into_iter()
+            .find(|mode| mode.name() == name)
+            .ok_or_else(|| UnknownBoundsChecks(name.to_string()))
+    }
+}
+
+/// The environment variable that picks the bounds-check mode when the
+/// configuration does not ([`Config::bounds_checks`]); lets test suites
+/// (`cargo xtask spec --engine jit`) run in either mode.
+pub const BOUNDS_CHECKS_ENV: &str = "ZWASM_BOUNDS_CHECKS";
+
 /// Engine settings: enabled proposals and resource limits.
 ///
 /// ```
@@ -124,6 +198,8 @@ pub struct Config {
     pub(crate) engine: EngineKind,
     pub(crate) profiling: bool,
     pub(crate) tiering: Tiering,
+    /// `None`: [`BOUNDS_CHECKS_ENV`], else guard pages where supported.
+    pub(crate) bounds_checks: Option<BoundsChecks>,
 }
 
 /// When the tiered engine ([`EngineKind::Auto`]) compiles a function.
@@ -131,8 +207,8 @@ pub struct Config {
 pub(crate) struct Tiering {
     /// Calls after which a function is compiled.
     pub call_threshold: u32,
-    /// Loop back-edges taken in one function after which it is compiled and
-    /// the running call enters the machine code at the loop header.
+    /// Loop iterations in a function after which it is compiled and the
+    /// running call enters the machine code at the loop header.
     pub loop_threshold: u32,
 }
 
@@ -153,6 +229,9 @@ pub(crate) struct Limits {
     pub max_host_reentry: usize,
     pub max_memory64_pages: u64,
     pub max_table_elements: u64,
+    /// 32-bit memories are reserved with guard pages because the engine's
+    /// compiled code relies on them (set by `Engine::new`, never by users).
+    pub guarded_memories: bool,
 }
 
 impl Default for Limits {
@@ -165,14 +244,45 @@ impl Default for Limits {
             max_host_reentry: 100,
             max_memory64_pages: 1 << 16,
             max_table_elements: 10_000_000,
+            guarded_memories: false,
         }
     }
 }
 
 impl Config {
-    /// How the JIT lowers code for engines of this configuration.
+    /// How the JIT lowers code for engines of this configuration (as
+    /// stored in an engine: `limits.guarded_memories` says whether its
+    /// memories have guard pages).
     pub(crate) fn jit_options(&self) -> crate::jit::LowerOptions {
-        crate::jit::LowerOptions::default()
+        let bounds_checks = if self.limits.guarded_memories {
+            crate::jit::BoundsChecks::GuardPages {
+                guard_bytes: crate::jit::GUARD_BYTES,
+            }
+        } else {
+            crate::jit::BoundsChecks::Explicit
+        };
+        crate::jit::LowerOptions {
+            bounds_checks,
+            ..crate::jit::LowerOptions::default()
+        }
+    }
+
+    /// The bounds-check mode asked for: the configured one, else
+    /// [`BOUNDS_CHECKS_ENV`], else guard pages.
+    pub fn bounds_checks_mode(&self) -> BoundsChecks {
+        self.bounds_checks
+            .or_else(|| std::env::var(BOUNDS_CHECKS_ENV).ok()?.parse().ok())
+            .unwrap_or(BoundsChecks::Guard)
+    }
+
+    /// Whether an engine of this configuration running tier `kind` uses
+    /// guard pages: asked for, a tier with compiled code, a host whose
+    /// fault handling is implemented (aarch64 Linux), and address space to
+    /// reserve.
+    pub(crate) fn uses_guard_pages(&self, kind: EngineKind) -> bool {
+        self.bounds_checks_mode() == BoundsChecks::Guard
+            && matches!(kind, EngineKind::Jit | EngineKind::Auto)
+            && crate::jit::guard_pages_supported()
     }
 
     /// The default configuration: every supported proposal on, generous limits.
@@ -214,18 +324,28 @@ impl Config {
         self
     }
 
-    /// Tiered engine: compile a function after this many loop back-edges in
-    /// it, and enter the machine code at the loop header of the running call
-    /// (default 10 000). Ignored by the other engines — and, for now, by the
-    /// tiered engine too: it tiers up on calls only
+    /// Tiered engine: after this many loop iterations (loop headers passed)
+    /// in running calls of a function, compile its module and continue the
+    /// running call as machine code from the loop header it is at
+    /// (on-stack entry; default 10 000). Ignored by the other engines
     /// (`docs/decisions/0008-tiering.md`).
     pub fn jit_loop_threshold(&mut self, back_edges: u32) -> &mut Self {
         self.tiering.loop_threshold = back_edges;
         self
     }
 
+    /// How compiled code checks 32-bit memory accesses (default: guard
+    /// pages where supported, see [`BoundsChecks`]; the environment
+    /// variable [`BOUNDS_CHECKS_ENV`] sets the default).
+    pub fn bounds_checks(&mut self, mode: BoundsChecks) -> &mut Self {
+        self.bounds_checks = Some(mode);
+        self
+    }
+
     /// Maximum number of wasm frames on the call stack before a
-    /// "call stack exhausted" trap (default 100 000).
+    /// "call stack exhausted" trap (default 100 000). Compiled code
+    /// (the JIT) approximates it with a stack budget of
+    /// 64 bytes per frame (see `docs/decisions/0009-guard-pages.md`).
     pub fn max_call_depth(&mut self, frames: usize) -> &mut Self {
         self.limits.max_call_depth = frames;
         self

@@ -5,7 +5,7 @@ use std::sync::{Arc, Mutex, PoisonError};
 
 use zwasm_decode::FuncType;
 
-use crate::config::{Config, EngineKind, Limits};
+use crate::config::{BoundsChecks, Config, EngineKind, Limits};
 use crate::{Error, Features};
 
 /// A compilation and execution environment shared by modules and stores.
@@ -42,9 +42,11 @@ impl Engine {
     pub fn new(config: &Config) -> Result<Engine, Error> {
         config.features.check_supported()?;
         let kind = config.engine.resolve().map_err(Error::Unsupported)?;
+        let mut config = config.clone();
+        config.limits.guarded_memories = config.uses_guard_pages(kind);
         Ok(Engine {
             inner: Arc::new(EngineInner {
-                config: config.clone(),
+                config,
                 kind,
                 types: Mutex::new(TypeRegistry::default()),
             }),
@@ -61,6 +63,17 @@ impl Engine {
     /// without a JIT (on aarch64 it stays `Auto`, the tiered engine).
     pub fn kind(&self) -> EngineKind {
         self.inner.kind
+    }
+
+    /// The bounds-check mode compiled code of this engine uses for 32-bit
+    /// memories: [`BoundsChecks::Guard`] only if it was asked for (the
+    /// default) and works on this host for a tier with compiled code.
+    pub fn bounds_checks(&self) -> BoundsChecks {
+        if self.inner.config.limits.guarded_memories {
+            BoundsChecks::Guard
+        } else {
+            BoundsChecks::Explicit
+        }
     }
 
     /// The proposals modules compiled by this engine may use.

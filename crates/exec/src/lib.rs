@@ -50,7 +50,9 @@ mod trap;
 mod values;
 
 pub use caller::Caller;
-pub use config::{Config, EngineKind, UnknownEngine};
+pub use config::{
+    BOUNDS_CHECKS_ENV, BoundsChecks, Config, EngineKind, UnknownBoundsChecks, UnknownEngine,
+};
 pub use engine::Engine;
 pub use error::{Error, LinkError};
 pub use externals::Extern;

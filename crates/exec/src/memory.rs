@@ -1,4 +1,9 @@
-//! [`Memory`]: a linear memory, backed by a plain `Vec<u8>`.
+//! [`Memory`]: a linear memory, backed by a plain `Vec<u8>` — or, for
+//! 32-bit memories of engines whose JIT relies on guard pages, by a
+//! reservation of address space with guard pages after it
+//! (`docs/decisions/0009-guard-pages.md`).
+
+use std::ops::{Deref, DerefMut};
 
 use zwasm_decode::MemoryType;
 
@@ -9,7 +14,7 @@ use crate::store::{AsContext, AsContextMut, StoreContext, StoreContextMut, Store
 /// A linear memory in a store's arena.
 pub(crate) struct MemoryEntity {
     pub ty: MemoryType,
-    pub data: Vec<u8>,
+    pub data: MemoryData,
     /// Most pages the memory may ever have: its declared maximum capped by the
     /// index type's address space and the engine's limit.
     max_pages: u64,
@@ -43,9 +48,27 @@ impl MemoryEntity {
                 ty.limits.min
             )));
         }
+        let data = if limits.guarded_memories && MemoryData::can_guard(&ty) {
+            let bytes = ty
+                .limits
+                .min
+                .checked_mul(ty.page_size())
+                .and_then(|bytes| usize::try_from(bytes).ok());
+            match bytes.and_then(crate::jit::GuardedMemory::new) {
+                Some(memory) => MemoryData::Guarded(memory),
+                None => {
+                    return Err(Error::Limit(format!(
+                        "could not reserve address space for a memory of {} pages",
+                        ty.limits.min
+                    )));
+                }
+            }
+        } else {
+            MemoryData::Heap(Vec::new())
+        };
         let mut memory = MemoryEntity {
             ty,
-            data: Vec::new(),
+            data,
             max_pages,
         };
         if memory.resize_to(ty.limits.min).is_none() {
@@ -93,19 +116,72 @@ impl MemoryEntity {
 
     fn resize_to(&mut self, pages: u64) -> Option<()> {
         let bytes = usize::try_from(pages.checked_mul(self.ty.page_size())?).ok()?;
-        if self.data.capacity() == 0 {
+        let data = match &mut self.data {
+            MemoryData::Heap(data) => data,
+            MemoryData::Guarded(memory) => return memory.resize(bytes),
+        };
+        if data.capacity() == 0 {
             // A fresh memory: `vec![0; n]` gets zeroed pages from the OS,
             // which cost nothing until touched.
-            self.data = zeroed_buffer(bytes)?;
+            *data = zeroed_buffer(bytes)?;
             return Some(());
         }
         // Growth: amortised reallocation (large blocks are remapped, not
         // copied); only the new pages are written.
-        self.data
-            .try_reserve(bytes.checked_sub(self.data.len())?)
-            .ok()?;
-        self.data.resize(bytes, 0);
+        data.try_reserve(bytes.checked_sub(data.len())?).ok()?;
+        data.resize(bytes, 0);
         Some(())
+    }
+}
+
+/// The bytes of a linear memory. Everything but the JIT's guard-page
+/// bookkeeping sees a byte slice.
+pub(crate) enum MemoryData {
+    /// A growable buffer (moves when it grows).
+    Heap(Vec<u8>),
+    /// A fixed reservation with guard pages after it (never moves).
+    Guarded(crate::jit::GuardedMemory),
+}
+
+impl MemoryData {
+    /// Whether compiled code may access memories of type `ty` unchecked
+    /// behind guard pages: 32-bit memories whose size is always a
+    /// multiple of the OS page (64 KiB wasm pages), so that the first
+    /// byte past the end is inaccessible.
+    pub fn can_guard(ty: &MemoryType) -> bool {
+        !ty.memory64 && ty.page_size_log2 == MemoryType::PAGE_SIZE_LOG2
+    }
+
+    /// Whether `addr` is in the guard region of this memory.
+    #[cfg_attr(
+        not(all(target_arch = "aarch64", target_os = "linux")),
+        allow(dead_code)
+    )]
+    pub fn guards(&self, addr: usize) -> bool {
+        match self {
+            MemoryData::Heap(_) => false,
+            MemoryData::Guarded(memory) => memory.guards(addr),
+        }
+    }
+}
+
+impl Deref for MemoryData {
+    type Target = [u8];
+
+    fn deref(&self) -> &[u8] {
+        match self {
+            MemoryData::Heap(data) => data,
+            MemoryData::Guarded(memory) => memory.as_slice(),
+        }
+    }
+}
+
+impl DerefMut for MemoryData {
+    fn deref_mut(&mut self) -> &mut [u8] {
+        match self {
+            MemoryData::Heap(data) => data,
+            MemoryData::Guarded(memory) => memory.as_mut_slice(),
+        }
     }
 }
 

@@ -4,7 +4,8 @@
 //! Two bounds-check modes ([`crate::lower::BoundsChecks`]):
 //! - explicit: `len - (offset + size)` must not borrow and must be at least
 //!   the address, else the access branches to a trap stub;
-//! - guard pages (32-bit memories whose offset + size fits the guard): no
+//! - guard pages (32-bit memories of 64 KiB pages whose offset + size fits
+//!   the guard): no
 //!   check; the runtime reserves 4 GiB + guard of address space per memory,
 //!   so any out-of-bounds access faults, and the fault's PC is a recorded
 //!   trap site.
@@ -13,6 +14,7 @@
 //! `VmMemory` on every access, so a `memory.grow` anywhere (even in another
 //! instance sharing the memory) is seen at once.
 
+use zwasm_decode::MemoryType;
 use zwasm_ir_reg::MemArg;
 
 use crate::cond::Cond;
@@ -68,6 +70,17 @@ impl Lowerer<'_> {
             .ok_or_else(|| self.malformed(format!("missing memory {index}")))
     }
 
+    /// Whether memory `index` can rely on guard pages: a 32-bit memory of
+    /// 64 KiB pages, whose size is a multiple of any OS page, so the first
+    /// byte past its end is never accessible.
+    fn guardable(&self, index: u32) -> Result<bool, LowerError> {
+        self.module
+            .memories
+            .get(index as usize)
+            .map(|ty| !ty.memory64 && ty.page_size_log2 == MemoryType::PAGE_SIZE_LOG2)
+            .ok_or_else(|| self.malformed(format!("missing memory {index}")))
+    }
+
     pub fn lower_memory_access(&mut self, mem: MemArg, access: Access) -> Result<(), LowerError> {
         let vmctx = self.vmctx_gpr()?;
         let addr = self.arg_gpr(0)?;
@@ -87,7 +100,7 @@ impl Lowerer<'_> {
         let end = mem.offset.checked_add(u64::from(access.bytes()));
         let guarded = match (self.options.bounds_checks, end) {
             (BoundsChecks::GuardPages { guard_bytes }, Some(end)) => {
-                !memory64 && end <= guard_bytes
+                self.guardable(mem.memory)? && end <= guard_bytes
             }
             _ => false,
         };

@@ -347,6 +347,18 @@ pub fn host_call_adapter(
     Ok(a.buf.finish()?)
 }
 
+/// A free-standing copy of the trap path, where the runtime's fault
+/// handler resumes a guarded memory access that hit a guard page: the
+/// handler sets w17 to the trap code and x30 to the faulting instruction
+/// (the `Fault` trap site), so the trap unwinds exactly like one reached
+/// through a stub. It only relies on x29 being the faulting function's
+/// frame (vmctx at `x29 + 16`), which holds after every prologue.
+pub fn fault_trap_path() -> Result<Vec<u8>, TrampolineError> {
+    let mut a = Asm::default();
+    emit_trap_path(&mut a)?;
+    Ok(a.buf.finish()?)
+}
+
 /// The same trap path as compiled functions end with (see
 /// `lower::trap_path`): w17 = code, x30 = site, frame vmctx at x29 + 16.
 fn emit_trap_path(a: &mut Asm) -> Result<(), TrampolineError> {
