@@ -6,7 +6,7 @@
 #      the interp-vs-JIT differential test (crates/exec/tests/differential_jit.rs)
 #      on the corpus and $AARCH64_DIFF_CASES wasm-smith modules;
 #   3. the JIT tests again with QEMU_CPU=cortex-a72 (plain ARMv8.0, no LSE);
-#   4. the spec suite (`xtask spec --engine E`) for E in interp, jit, auto,
+#   4. the spec suite (`xtask spec --engine E`) for E in jit and auto,
 #      each held to xtask/spec-baseline.json exactly.
 # Everything is built with the release profile so that the tests, xtask and
 # the CLI share one set of compiled dependencies.
@@ -21,8 +21,10 @@
 #                         0: report the JIT steps as NOT RUN instead
 #   AARCH64_DIFF_CASES    wasm-smith modules for the interp-vs-JIT differential
 #                         test (default 1000, about 25 s under qemu)
-#   AARCH64_SPEC_ENGINES  engines for `xtask spec --engine` (default: interp, plus
-#                         jit and auto when the JIT works)
+#   AARCH64_AUTO_ARGS     thresholds for the auto engine's spec run (default:
+#                         --jit-threshold 2 --jit-loop-threshold 2)
+#   AARCH64_SPEC_ENGINES  engines for `xtask spec --engine` (default: jit and
+#                         auto; interp when the JIT does not work)
 #   AARCH64_V80=0         skip step 3
 #   AARCH64_TARGET_DIR    cargo target dir (default: target/aarch64)
 #   AARCH64_SKIP_SETUP=1  do not run .ci/aarch64-setup.sh first
@@ -157,12 +159,19 @@ fi
 conformance_backup=$(mktemp)
 cp docs/conformance.md "$conformance_backup"
 
+# The native lane runs the interpreters over the suite; here the JIT (every
+# function compiled first) and the tiered engine with thresholds low enough
+# that most functions tier up after their second call or loop iteration,
+# entering machine code mid-call at loop headers ($AARCH64_AUTO_ARGS).
 default_engines=interp
-[ "$jit" = 1 ] && default_engines="interp jit auto"
+[ "$jit" = 1 ] && default_engines="jit auto"
+auto_args=(${AARCH64_AUTO_ARGS:---jit-threshold 2 --jit-loop-threshold 2})
 for engine in ${AARCH64_SPEC_ENGINES:-$default_engines}; do
-  stage "spec suite under qemu (--engine $engine)"
+  engine_args=()
+  [ "$engine" = auto ] && engine_args=("${auto_args[@]}")
+  stage "spec suite under qemu (--engine $engine ${engine_args[*]})"
   log=$(mktemp)
-  qemu-aarch64-static "$bin/xtask" spec --engine "$engine" | tee "$log"
+  qemu-aarch64-static "$bin/xtask" spec --engine "$engine" "${engine_args[@]}" | tee "$log"
   # xtask fails on a regression; on aarch64 every engine must also not pass
   # more than the baseline (that would be an engine disagreeing with the rest).
   if ! grep -qx "spec suite matches the baseline" "$log"; then

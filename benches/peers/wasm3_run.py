@@ -37,6 +37,8 @@ class Wasi:
         self.runtime = runtime
         self.argv = [a.encode() + b"\0" for a in argv]
         self.exit_code = None
+        # Address of wasi-libc's stdout buffer: the first iovec of its writes.
+        self.stdout_buffer = None
 
     def mem(self):
         # Fetched on every call: memory.grow may have moved the buffer.
@@ -74,11 +76,39 @@ class Wasi:
         for i in range(iovs_len):
             base, length = struct.unpack_from("<II", mem, iovs + 8 * i)
             data += mem[base : base + length]
+            if fd == 1 and i == 0 and iovs_len == 2 and self.stdout_buffer is None:
+                self.stdout_buffer = base
         stream = sys.stdout.buffer if fd == 1 else sys.stderr.buffer
         stream.write(data)
         stream.flush()
         self.put_u32(nwritten_ptr, len(data))
         return ESUCCESS
+
+    def flush_stdout(self):
+        """Writes what the guest left in wasi-libc's stdout buffer.
+
+        Under pywasm3, wasi-libc programs stop calling fd_write after their
+        first write of stdout: the rest of their output stays in the buffer
+        (neither the next newline nor the flush at exit writes it), so the
+        bench saw only the first line. This does that last flush: it finds
+        stdout's `FILE` (musl layout as in wasi-libc, 32-bit pointers: `buf`
+        and `buf_size` in a row, `wbase` 16 bytes and `wpos` 20 bytes before
+        `buf`) and writes the bytes between `wbase` and `wpos`.
+        """
+        start = self.stdout_buffer
+        if start is None:
+            return
+        mem = self.mem()
+        for at in range(20, len(mem) - 8, 4):
+            buf, size = struct.unpack_from("<II", mem, at)
+            if buf != start or not 0 < size <= 1 << 20:
+                continue
+            wpos, wbase = struct.unpack_from("<II", mem, at - 20)
+            if wbase == start and start <= wpos <= start + size:
+                sys.stdout.buffer.write(bytes(mem[start:wpos]))
+                sys.stdout.buffer.flush()
+                struct.pack_into("<I", mem, at - 20, start)
+                return
 
     def fd_fdstat_get(self, fd, stat_ptr):
         if fd not in (0, 1, 2):
@@ -160,6 +190,7 @@ def main(argv):
     try:
         if invoke is None:
             runtime.find_function("_start")()
+            wasi.flush_stdout()
             return 0
         result = runtime.find_function(invoke)(*[parse_arg(a) for a in args])
         if result is not None:
@@ -167,6 +198,7 @@ def main(argv):
         return 0
     except (RuntimeError, ProcExit) as err:
         if wasi.exit_code is not None:
+            wasi.flush_stdout()
             return wasi.exit_code
         print(f"wasm trap: {err}", file=sys.stderr)
         return 134

@@ -2,10 +2,12 @@
 
 use std::collections::HashMap;
 use std::path::Path;
-use std::sync::Arc;
+use std::sync::{Arc, OnceLock};
 
+use wasmparser::FuncToValidate;
 use zwasm_decode::{ExternKind, FuncType, GlobalType, ImportType, MemoryType, TableType};
 use zwasm_ir_stack::{Function, Translator};
+use zwasm_validate::FunctionValidator;
 
 use crate::fast::{LazyCode, Revalidation};
 use crate::{Engine, Error};
@@ -32,8 +34,10 @@ pub(crate) struct ModuleInner {
     pub engine: Engine,
     pub bytes: Vec<u8>,
     pub description: zwasm_decode::Module,
-    /// Translated bodies of the defined functions (function index minus imports).
-    pub compiled: Vec<Function>,
+    /// ir-stack translations of the defined functions (function index minus
+    /// imports), see [`ModuleInner::compiled`]: made with the module for the
+    /// reference engine, which runs them; on first use for the others.
+    stack_code: OnceLock<Vec<Function>>,
     /// Engine-wide id of every entry of `description.types`.
     pub type_ids: Vec<u32>,
     /// `description.types`, shareable with the functions of every instance.
@@ -57,8 +61,15 @@ impl Module {
 
     /// Compiles a module from its binary encoding.
     pub fn from_binary(engine: &Engine, bytes: &[u8]) -> Result<Module, Error> {
-        let (description, compiled, revalidation) = compile(engine, bytes)?;
-        let fast = LazyCode::new(compiled.len(), revalidation);
+        let Compiled {
+            description,
+            defined,
+            stack_code,
+            revalidation,
+        } = compile(engine, bytes)?;
+        // TIERING (issue 5): the tiered engine counts loop iterations.
+        let count_loops = engine.kind() == crate::EngineKind::Auto;
+        let fast = LazyCode::new(defined, revalidation, count_loops);
         let func_types: Vec<Arc<FuncType>> =
             description.types.iter().cloned().map(Arc::new).collect();
         let type_ids = description
@@ -75,7 +86,7 @@ impl Module {
                 engine: engine.clone(),
                 bytes: bytes.to_vec(),
                 description,
-                compiled,
+                stack_code: stack_code.map(OnceLock::from).unwrap_or_default(),
                 type_ids,
                 func_types,
                 fast,
@@ -154,7 +165,7 @@ impl Module {
     /// whole function index space), or `None` for imported or missing functions.
     pub fn compiled_function(&self, func_index: u32) -> Option<&Function> {
         let defined = func_index.checked_sub(self.inner.description.func_imports)?;
-        self.inner.compiled.get(defined as usize)
+        self.inner.compiled().get(defined as usize)
     }
 
     /// Translates every function into the fast interpreter's code now
@@ -212,17 +223,38 @@ impl Module {
 }
 
 impl ModuleInner {
+    /// The ir-stack translations of the defined functions (function index
+    /// minus imports), translated now if the engine did not need them yet.
+    pub fn compiled(&self) -> &[Function] {
+        self.stack_code
+            .get_or_init(|| {
+                translate_stack(&self.bytes, &self.description, self.fast.revalidation())
+                    .unwrap_or_default()
+            })
+            .as_slice()
+    }
+
     /// Number of imported functions: function index minus this is the defined index.
     pub fn func_imports(&self) -> u32 {
         self.description.func_imports
     }
 }
 
-/// A validated module with every body translated to ir-stack code, and what
-/// the fast tier needs to build its own translation later.
-type Compiled = (zwasm_decode::Module, Vec<Function>, Option<Revalidation>);
+/// A validated module, its bodies translated to ir-stack code if the engine
+/// runs that, and what the fast tier needs to build its own translation
+/// later.
+struct Compiled {
+    description: zwasm_decode::Module,
+    /// Number of defined functions.
+    defined: usize,
+    stack_code: Option<Vec<Function>>,
+    revalidation: Option<Revalidation>,
+}
 
-/// Validates the module and translates every body, reusing one translator.
+/// Validates the module. Only the reference engine runs ir-stack code, so
+/// only for it are the bodies translated while they are validated (reusing
+/// one translator); the other engines' bodies are just validated (the fast
+/// tier translates each one again on its first call).
 fn compile(engine: &Engine, bytes: &[u8]) -> Result<Compiled, Error> {
     let validated = zwasm_validate::validate_module(bytes, &engine.features())?;
     let description = validated.module;
@@ -231,13 +263,54 @@ fn compile(engine: &Engine, bytes: &[u8]) -> Result<Compiled, Error> {
         features: first.features,
         types: validated.functions.iter().map(|func| func.ty).collect(),
     });
+    let defined = validated.functions.len();
+    let stack_code = if engine.kind() == crate::EngineKind::Reference {
+        let mut translator = Translator::new();
+        let mut compiled = Vec::with_capacity(validated.functions.len());
+        for func in validated.functions {
+            let func_index = func.index;
+            compiled.push(translator.translate(bytes, &description, func_index, func)?);
+        }
+        Some(compiled)
+    } else {
+        let mut validator = FunctionValidator::new();
+        for func in validated.functions {
+            let func_index = func.index;
+            validator.validate(bytes, &description, func_index, func, &mut ())?;
+        }
+        None
+    };
+    Ok(Compiled {
+        description,
+        defined,
+        stack_code,
+        revalidation,
+    })
+}
+
+/// The ir-stack translation of every defined function of a module that was
+/// validated already.
+fn translate_stack(
+    bytes: &[u8],
+    description: &zwasm_decode::Module,
+    revalidation: Option<&Revalidation>,
+) -> Result<Vec<Function>, Error> {
+    let Some(revalidation) = revalidation else {
+        return Ok(Vec::new());
+    };
     let mut translator = Translator::new();
-    let mut compiled = Vec::with_capacity(validated.functions.len());
-    for func in validated.functions {
-        let func_index = func.index;
-        compiled.push(translator.translate(bytes, &description, func_index, func)?);
+    let mut compiled = Vec::with_capacity(revalidation.types.len());
+    for (defined, &ty) in revalidation.types.iter().enumerate() {
+        let func_index = description.func_imports + defined as u32;
+        let func = FuncToValidate {
+            resources: revalidation.resources.clone(),
+            index: func_index,
+            ty,
+            features: revalidation.features,
+        };
+        compiled.push(translator.translate(bytes, description, func_index, func)?);
     }
-    Ok((description, compiled, revalidation))
+    Ok(compiled)
 }
 
 impl std::fmt::Debug for Module {
@@ -326,5 +399,45 @@ impl ExportInfo {
     /// The exported entity's type.
     pub fn ty(&self) -> ExternType {
         self.ty.clone()
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::Module;
+    use crate::{Config, Engine, EngineKind};
+
+    const WAT: &str = r#"(module
+        (func (export "add") (param i32 i32) (result i32)
+            local.get 0 local.get 1 i32.add)
+        (func (result i32) i32.const 7 i32.const 8 call 0))"#;
+
+    fn engine(kind: EngineKind) -> Engine {
+        let mut config = Config::new();
+        config.engine(kind);
+        Engine::new(&config).expect("engine")
+    }
+
+    #[test]
+    fn only_the_reference_engine_translates_to_ir_stack_up_front() {
+        let reference = Module::new(&engine(EngineKind::Reference), WAT).expect("valid");
+        assert!(reference.inner.stack_code.get().is_some());
+        let interp = Module::new(&engine(EngineKind::Interp), WAT).expect("valid");
+        assert!(interp.inner.stack_code.get().is_none());
+        // Asked for, the translation is made then, and is the same.
+        assert_eq!(interp.compiled_function(1), reference.compiled_function(1));
+        assert!(interp.compiled_function(1).is_some());
+        assert_eq!(interp.inner.compiled().len(), 2);
+    }
+
+    #[test]
+    fn invalid_bodies_are_rejected_without_the_ir_stack_translation() {
+        let invalid = "(module (func (result i32) i64.const 1))";
+        for kind in [EngineKind::Reference, EngineKind::Interp] {
+            assert!(matches!(
+                Module::new(&engine(kind), invalid),
+                Err(crate::Error::Validate(_))
+            ));
+        }
     }
 }

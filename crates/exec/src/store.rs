@@ -129,9 +129,8 @@ impl<T> Store<T> {
                     profile: (engine.config().profiling && engine.kind() == EngineKind::Interp)
                         .then(|| Box::new(Profile::new())),
                     jit: JitSlot::empty(),
-                    tier: (engine.kind() == EngineKind::Auto).then(|| {
-                        Box::new(TierCounters::new(engine.config().tiering.call_threshold))
-                    }),
+                    tier: (engine.kind() == EngineKind::Auto)
+                        .then(|| Box::new(TierCounters::new(engine.config().tiering))),
                 },
                 host_funcs: Vec::new(),
                 data,

@@ -299,3 +299,159 @@ fn a_function_too_large_to_compile_falls_back_to_the_interpreter() {
     assert_eq!(stats.fallback_functions, 1, "{stats:?}");
     assert_eq!(stats.compiled_functions, 2, "{stats:?}");
 }
+
+// --- On-stack entry: hot loops in a running call enter machine code ---
+
+const LOOPS_WAT: &str = r#"(module
+  (memory (export "mem") 1)
+  (func $helper (param i32) (result i32) (i32.add (local.get 0) (i32.const 3)))
+  ;; One long call: nested loops, a value from before the loops and one
+  ;; from the outer loop used in the inner one, a call, memory stores.
+  (func (export "sum") (param $n i32) (result i64)
+    (local $i i32) (local $j i32) (local $acc i64) (local $k i64) (local $row i64)
+    (local.set $k (i64.extend_i32_u (i32.mul (local.get $n) (i32.const 3))))
+    (loop $outer
+      (local.set $row (i64.mul (i64.extend_i32_u (local.get $i)) (i64.const 7)))
+      (local.set $j (i32.const 0))
+      (loop $inner
+        (local.set $acc (i64.add (local.get $acc)
+          (i64.add (i64.add (local.get $k) (local.get $row))
+            (i64.extend_i32_u (call $helper (local.get $j))))))
+        (i32.store (i32.shl (i32.and (local.get $j) (i32.const 255)) (i32.const 2))
+          (local.get $i))
+        (local.set $j (i32.add (local.get $j) (i32.const 1)))
+        (br_if $inner (i32.lt_u (local.get $j) (i32.const 30))))
+      (local.set $i (i32.add (local.get $i) (i32.const 1)))
+      (br_if $outer (i32.lt_u (local.get $i) (local.get $n))))
+    (local.get $acc))
+  ;; Stores at i * 1024 until the store is out of bounds (i = 64).
+  (func $trapper (param $limit i32) (result i32)
+    (local $i i32)
+    (loop $l
+      (i32.store (i32.mul (local.get $i) (i32.const 1024)) (local.get $i))
+      (local.set $i (i32.add (local.get $i) (i32.const 1)))
+      (br_if $l (i32.lt_u (local.get $i) (local.get $limit))))
+    (local.get $i))
+  (func (export "trap_in_loop") (param i32) (result i32)
+    (i32.add (i32.const 1) (call $trapper (local.get 0))))
+  ;; Two results, a float carried around the loop, an early exit.
+  (func (export "multi") (param $n i32) (param $x f64) (result i32 f64)
+    (local $k i32)
+    (block $done
+      (loop $l
+        (br_if $done (i32.ge_s (local.get $k) (local.get $n)))
+        (local.set $x (f64.add (local.get $x) (f64.const 0.5)))
+        (local.set $k (i32.add (local.get $k) (i32.const 1)))
+        (br $l)))
+    (local.get $k) (local.get $x)))"#;
+
+fn loop_run(kind: EngineKind, calls: u32, loops: u32) -> (Store<()>, zwasm::Instance) {
+    let mut config = Config::new();
+    config
+        .engine(kind)
+        .jit_threshold(calls)
+        .jit_loop_threshold(loops);
+    let engine = Engine::new(&config).expect("engine");
+    let module = Module::new(&engine, LOOPS_WAT).expect("module");
+    let mut store = Store::new(&engine, ());
+    let instance = Linker::new(&engine)
+        .instantiate(&mut store, &module)
+        .expect("instance");
+    (store, instance)
+}
+
+fn loop_script() -> Vec<(&'static str, Vec<Val>)> {
+    vec![
+        ("sum", vec![Val::I32(40)]),
+        ("multi", vec![Val::I32(500), Val::F64(1.25f64.to_bits())]),
+        ("trap_in_loop", vec![Val::I32(10)]),
+        ("trap_in_loop", vec![Val::I32(1000)]),
+        ("sum", vec![Val::I32(3)]),
+        ("multi", vec![Val::I32(0), Val::F64((-2.0f64).to_bits())]),
+        ("trap_in_loop", vec![Val::I32(100)]),
+    ]
+}
+
+fn loop_outcomes(kind: EngineKind, calls: u32, loops: u32) -> (Vec<Outcome>, Vec<u8>, Store<()>) {
+    let (store, instance) = loop_run(kind, calls, loops);
+    let mut run = Run { store, instance };
+    let outcomes = loop_script()
+        .iter()
+        .map(|(name, args)| run.call(name, args))
+        .collect();
+    let memory = run.memory();
+    (outcomes, memory, run.store)
+}
+
+#[test]
+fn hot_loops_enter_machine_code_and_agree_with_the_interpreter() {
+    let (expected, expected_memory, _) = loop_outcomes(EngineKind::Interp, 1000, 1000);
+    // The traps carry the store's frame and the interpreted caller's.
+    assert!(
+        matches!(&expected[3], Outcome::Trap(_, frames) if frames.len() == 2),
+        "{:?}",
+        expected[3]
+    );
+    for (calls, loops) in [
+        (1_000_000, 0),
+        (1_000_000, 1),
+        (1_000_000, 2),
+        (1_000_000, 7),
+        (1_000_000, 50),
+        (2, 2),
+        (0, 3),
+        (1_000_000, 1_000_000),
+    ] {
+        let (actual, memory, store) = loop_outcomes(EngineKind::Auto, calls, loops);
+        for (at, (a, e)) in actual.iter().zip(&expected).enumerate() {
+            assert_eq!(
+                a,
+                e,
+                "thresholds {calls}/{loops}, call {at}: {:?}",
+                loop_script()[at]
+            );
+        }
+        assert!(
+            memory == expected_memory,
+            "thresholds {calls}/{loops}: final memory differs"
+        );
+        let stats = store.jit_stats();
+        if loops <= 50 && calls > 0 {
+            assert!(
+                stats.osr_entries > 0,
+                "thresholds {calls}/{loops}: {stats:?}"
+            );
+            assert_eq!(stats.compiled_modules, 1, "{stats:?}");
+        }
+        if loops == 1_000_000 {
+            assert_eq!(stats.osr_entries, 0, "{stats:?}");
+            assert_eq!(stats.compiled_modules, 0, "{stats:?}");
+        }
+    }
+}
+
+#[test]
+fn a_single_long_call_enters_machine_code_at_its_loop() {
+    let (mut store, instance) = loop_run(EngineKind::Auto, 1_000_000, 100);
+    let sum = instance
+        .get_typed_func::<i32, i64>(&mut store, "sum")
+        .expect("sum");
+    let (mut reference, reference_instance) = loop_run(EngineKind::Interp, 1_000_000, 100);
+    let expected = reference_instance
+        .get_typed_func::<i32, i64>(&mut reference, "sum")
+        .expect("sum")
+        .call(&mut reference, 200)
+        .expect("runs");
+    assert_eq!(store.jit_stats().osr_entries, 0);
+    assert_eq!(sum.call(&mut store, 200).expect("runs"), expected);
+    let stats = store.jit_stats();
+    // One call, entered machine code once; the module is compiled for the
+    // next calls, which run as machine code from the start.
+    assert_eq!(stats.osr_entries, 1, "{stats:?}");
+    assert_eq!(stats.compiled_modules, 1, "{stats:?}");
+    let calls_before = stats.jit_calls;
+    assert_eq!(sum.call(&mut store, 200).expect("runs"), expected);
+    let stats = store.jit_stats();
+    assert_eq!(stats.osr_entries, 1, "{stats:?}");
+    assert!(stats.jit_calls > calls_before, "{stats:?}");
+}

@@ -17,6 +17,7 @@ mod entities;
 mod eval;
 mod function;
 mod ops;
+mod osr;
 pub mod passes;
 mod signature;
 pub mod verify;
@@ -29,6 +30,7 @@ pub use function::{BlockData, InstData, RegFunction, ValueData, ValueDef};
 pub use ops::{
     Effects, FixedSignature, FloatCC, IntCC, MemArg, Opcode, OperandType, TargetCount, TrapCode,
 };
+pub use osr::{OsrError, OsrVariant, osr_variant};
 pub use verify::{VerifyError, verify};
 /// The decoder's types that ir-reg values and immediates use.
 pub use zwasm_decode::{RefType, ValType};

@@ -42,6 +42,12 @@ pub(crate) struct SpecArgs {
     /// JIT.
     #[arg(long, value_name = "N")]
     jit_threshold: Option<u32>,
+    /// Tiered engine: loop iterations in one running call after which it
+    /// continues as machine code at the loop header (on-stack entry);
+    /// defaults to `--jit-threshold` if that is given, else the engine's
+    /// default.
+    #[arg(long, value_name = "N")]
+    jit_loop_threshold: Option<u32>,
     /// Worker threads (default: available cores).
     #[arg(long, value_name = "N")]
     jobs: Option<usize>,
@@ -70,8 +76,14 @@ pub(crate) fn run(args: &SpecArgs) -> anyhow::Result<ExitCode> {
             engine,
             features: group.features.features(),
         });
-        if let Some(threshold) = args.jit_threshold {
-            runner = runner.jit_thresholds(threshold, threshold);
+        if args.jit_threshold.is_some() || args.jit_loop_threshold.is_some() {
+            let defaults = (1_000, 10_000);
+            let calls = args.jit_threshold.unwrap_or(defaults.0);
+            let loops = args
+                .jit_loop_threshold
+                .or(args.jit_threshold)
+                .unwrap_or(defaults.1);
+            runner = runner.jit_thresholds(calls, loops);
         }
         let result = run_group(&runner, group, jobs, args.verbose);
         print_group(&result, args.verbose);

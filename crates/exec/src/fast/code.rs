@@ -558,6 +558,11 @@ macro_rules! for_each_op {
             TableCopy(Bulk),
             TableInit(Bulk),
             ElemDrop(u32),
+            // TIERING (issue 5): a loop header of a function translated for
+            // the tiered engine; counts an iteration and may enter the
+            // function's machine code here (on-stack entry). The operand
+            // indexes `FastFunc::loops`.
+            LoopHeader(u32),
         }
         }
     };
@@ -686,7 +691,8 @@ macro_rules! define_op {
                     Op::TableGrow(x) => { f(x.dst); f(x.init); f(x.delta); }
                     Op::Trap(()) | Op::Br(_) | Op::Return0(()) | Op::Return(_)
                     | Op::CallInternal(_) | Op::Call(_) | Op::ReturnCallInternal(_)
-                    | Op::ReturnCall(_) | Op::DataDrop(_) | Op::ElemDrop(_) => {}
+                    | Op::ReturnCall(_) | Op::DataDrop(_) | Op::ElemDrop(_)
+                    | Op::LoopHeader(_) => {}
                 }
             }
         }
@@ -816,6 +822,9 @@ pub(crate) struct FastFunc {
     pub extent: u32,
     pub params: u32,
     pub results: u32,
+    /// TIERING (issue 5): per [`Op::LoopHeader`], the ir-reg block it
+    /// starts (empty unless translated for the tiered engine).
+    pub loops: Box<[u32]>,
 }
 
 impl FastFunc {

@@ -30,6 +30,12 @@ pub(crate) enum Exit {
     /// with [`Resume::AfterHostCall`], or [`Resume::ReturnAfterHostCall`]
     /// for a tail call (`tail`).
     HostCall { func: u32, tail: bool },
+    /// TIERING (issue 5): the innermost frame's loop (the `LoopHeader` op at
+    /// its saved pc) is hot: the driver may run the rest of the call as
+    /// machine code, then resume with [`Resume::ReturnAfterHostCall`]
+    /// (results in the outgoing slots), or go on with
+    /// [`Resume::AfterHostCall`].
+    HotLoop,
 }
 
 /// How to continue the innermost frame.
@@ -873,6 +879,14 @@ pub(crate) fn execute<const PROFILE: bool>(
                 try_trap!(bulk::table_init(table, items, d, s, n));
             }
             Op::ElemDrop(elem) => elems[inst.elems[elem as usize] as usize].items = Vec::new(),
+            Op::LoopHeader(_) => {
+                // TIERING (issue 5): only translated for the tiered engine.
+                if let Some(tier) = tier.as_deref_mut()
+                    && tier.count_loop(instance_index, defined)
+                {
+                    suspend!(Ok(Exit::HotLoop));
+                }
+            }
         });
     }
 }

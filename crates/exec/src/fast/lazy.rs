@@ -9,7 +9,7 @@ use std::sync::{Mutex, OnceLock, PoisonError};
 
 use wasmparser::{FuncToValidate, ValidatorResources, WasmFeatures};
 use zwasm_decode::Module;
-use zwasm_ir_reg::{RegBuilder, passes};
+use zwasm_ir_reg::{RegBuilder, RegFunction, passes};
 
 use super::code::FastFunc;
 use super::compile::{CompileError, lower};
@@ -28,15 +28,25 @@ pub(crate) struct LazyCode {
     /// Reused between translations; a thread that finds it taken builds
     /// with a fresh one.
     builder: Mutex<RegBuilder>,
+    /// TIERING (issue 5): translate for the tiered engine (loop headers
+    /// count iterations).
+    count_loops: bool,
 }
 
 impl LazyCode {
-    pub fn new(defined: usize, revalidation: Option<Revalidation>) -> LazyCode {
+    pub fn new(defined: usize, revalidation: Option<Revalidation>, count_loops: bool) -> LazyCode {
         LazyCode {
             funcs: (0..defined).map(|_| OnceLock::new()).collect(),
             revalidation,
             builder: Mutex::new(RegBuilder::new()),
+            count_loops,
         }
+    }
+
+    /// What re-validating a body needs (`None` for a module without
+    /// defined functions).
+    pub fn revalidation(&self) -> Option<&Revalidation> {
+        self.revalidation.as_ref()
     }
 
     /// The translation of defined function `defined`, if it was made.
@@ -98,6 +108,29 @@ impl LazyCode {
         module: &Module,
         defined: u32,
     ) -> Result<FastFunc, CompileError> {
+        let reg = self.build_reg(builder, bytes, module, defined)?;
+        lower(&reg, module, self.count_loops)
+    }
+
+    /// The optimised ir-reg of defined function `defined`, as its fast-tier
+    /// translation was made from (TIERING: on-stack entry builds its
+    /// variant from the same values and blocks).
+    pub fn optimised_reg(
+        &self,
+        bytes: &[u8],
+        module: &Module,
+        defined: u32,
+    ) -> Result<RegFunction, CompileError> {
+        self.build_reg(&mut RegBuilder::new(), bytes, module, defined)
+    }
+
+    fn build_reg(
+        &self,
+        builder: &mut RegBuilder,
+        bytes: &[u8],
+        module: &Module,
+        defined: u32,
+    ) -> Result<RegFunction, CompileError> {
         let func_index = module.func_imports + defined;
         let internal = |message: &str| CompileError::Internal {
             func: func_index,
@@ -121,7 +154,7 @@ impl LazyCode {
             .build(bytes, module, func_index, to_validate)
             .map_err(CompileError::Validate)?;
         passes::run_default(&mut reg);
-        lower(&reg, module)
+        Ok(reg)
     }
 
     /// Translates every function not translated yet; the first failure is

@@ -93,6 +93,17 @@ pub(crate) fn run_wasm<T>(
                     Resume::AfterHostCall
                 };
             }
+            Ok(Exit::HotLoop) => {
+                // TIERING (issue 5): on-stack entry into machine code.
+                match crate::jit::enter_hot_loop(store) {
+                    Ok(true) => resume = Resume::ReturnAfterHostCall,
+                    Ok(false) => resume = Resume::AfterHostCall,
+                    Err(error) => {
+                        unwind(&mut store.core, entry_depth, base);
+                        return Err(error);
+                    }
+                }
+            }
             Err(Fault::Trap(code)) => {
                 let trap = trap(&store.core, code);
                 unwind(&mut store.core, entry_depth, base);
@@ -111,6 +122,37 @@ pub(crate) fn run_wasm<T>(
     core.stack_top = base;
     Ok(())
 }
+
+/// TIERING (issue 5): the innermost frame, stopped at a `LoopHeader` op
+/// (`Exit::HotLoop`), as an on-stack entry needs it.
+#[derive(Clone, Copy, Debug)]
+pub(crate) struct HotLoop {
+    pub frame: Frame,
+    /// The ir-reg block the loop header starts.
+    pub block: u32,
+    /// Where the results go for `Resume::ReturnAfterHostCall`.
+    pub frame_size: u32,
+    /// Slots the frame may touch.
+    pub extent: u32,
+}
+
+/// TIERING (issue 5): the hot loop the innermost frame stopped at.
+pub(crate) fn hot_loop(core: &StoreCore) -> Option<HotLoop> {
+    let frame = *core.frames.last()?;
+    let module = &core.instances.get(frame.instance as usize)?.module;
+    let func = module.inner.fast.get(frame.func)?;
+    let code::Op::LoopHeader(at) = *func.code.get(frame.pc as usize)? else {
+        return None;
+    };
+    Some(HotLoop {
+        frame,
+        block: *func.loops.get(at as usize)?,
+        frame_size: func.frame_size,
+        extent: func.extent,
+    })
+}
+
+pub(crate) use compile::slots_at_block;
 
 /// A trap with the backtrace of all wasm frames currently on the stack; a
 /// frame's saved pc is the op it was executing (a call, for callers).

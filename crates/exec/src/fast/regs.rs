@@ -1,6 +1,7 @@
-//! Unchecked access to the slots of a frame and to the code of a function:
-//! the one place the fast tier uses `unsafe`, so that reading an operand or
-//! fetching an op is a single load.
+//! Unchecked access to the slots of a frame and to the code of a function,
+//! so that reading an operand or fetching an op is a single load: with the
+//! threaded handlers' decoding of their own op (`threaded::take!`), the
+//! only places the fast tier uses `unsafe`.
 //!
 //! Soundness rests on two invariants:
 //! * Bounds: a [`Regs`] is only made by [`Regs::new`], which checks that

@@ -9,7 +9,7 @@ fn translate(wat: &str) -> Vec<String> {
     let module = Module::new(&Engine::default(), wat).expect("valid module");
     module.precompile_all().expect("translates");
     let inner = &module.inner;
-    (0..inner.compiled.len() as u32)
+    (0..inner.compiled().len() as u32)
         .map(|defined| {
             let func = inner.fast.get(defined).expect("translated");
             dump(func)
@@ -141,7 +141,7 @@ fn dump_file() {
     let module = Module::new(&Engine::default(), bytes).expect("valid module");
     module.precompile_all().expect("translates");
     let inner = &module.inner;
-    for defined in 0..inner.compiled.len() as u32 {
+    for defined in 0..inner.compiled().len() as u32 {
         let func = inner.fast.get(defined).expect("translated");
         println!(
             "== func {}\n{}",

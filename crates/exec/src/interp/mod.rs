@@ -98,7 +98,7 @@ fn run_wasm<T>(
     let module = core.instances[instance as usize].module.clone();
     let function = module
         .inner
-        .compiled
+        .compiled()
         .get(defined as usize)
         .ok_or_else(Error::wrong_store)?;
     if core.stack.len() < base + params.len() {
@@ -240,7 +240,7 @@ fn trap(core: &StoreCore, code: TrapCode) -> Trap {
         .rev()
         .filter_map(|frame| {
             let module = &core.instances.get(frame.instance as usize)?.module;
-            let function = module.inner.compiled.get(frame.func as usize)?;
+            let function = module.inner.compiled().get(frame.func as usize)?;
             let func_index = module.inner.func_imports() + frame.func;
             // Saved pcs point after the executing op.
             let op = (frame.pc as usize).checked_sub(1);

@@ -120,7 +120,7 @@ pub(crate) fn execute(
         return Ok(Exit::Returned);
     };
     let mut inst = &instances[top.instance as usize];
-    let mut func = &inst.module.inner.compiled[top.func as usize];
+    let mut func = &inst.module.inner.compiled()[top.func as usize];
     let mut code: &[Op] = &func.code;
     let mut pc = top.pc as usize;
     let mut base = top.base;
@@ -250,7 +250,7 @@ pub(crate) fn execute(
             match frames.last() {
                 Some(caller) if frames.len() > entry_depth => {
                     inst = &instances[caller.instance as usize];
-                    func = &inst.module.inner.compiled[caller.func as usize];
+                    func = &inst.module.inner.compiled()[caller.func as usize];
                     code = &func.code;
                     pc = caller.pc as usize;
                     base = caller.base;
@@ -272,7 +272,7 @@ pub(crate) fn execute(
                         trap!(TrapCode::StackOverflow);
                     }
                     let callee_instance = &instances[instance as usize];
-                    let callee = &callee_instance.module.inner.compiled[defined as usize];
+                    let callee = &callee_instance.module.inner.compiled()[defined as usize];
                     let callee_base = sp - callee.param_count as usize;
                     if !prepare_frame(stack, callee_base, callee, limits.max_value_stack) {
                         trap!(TrapCode::StackOverflow);
@@ -307,7 +307,7 @@ pub(crate) fn execute(
             match funcs[target as usize].kind {
                 FuncKind::Wasm { instance, defined } => {
                     let callee_instance = &instances[instance as usize];
-                    let callee = &callee_instance.module.inner.compiled[defined as usize];
+                    let callee = &callee_instance.module.inner.compiled()[defined as usize];
                     let params = callee.param_count as usize;
                     stack.copy_within(sp - params..sp, base);
                     if !prepare_frame(stack, base, callee, limits.max_value_stack) {

@@ -46,6 +46,10 @@ pub(crate) struct CompiledModule {
     pub trampolines: Vec<Option<usize>>,
     /// How many functions were allocated with Fastalloc for their size.
     pub fastalloc: usize,
+    /// An on-stack entry variant ([`compile_osr`]): its first function is
+    /// the variant, the others stubs for its direct callees, and its only
+    /// trampoline the variant's.
+    pub osr: bool,
 }
 
 impl CompiledModule {
@@ -188,6 +192,87 @@ pub(crate) fn compile_module(
         functions,
         trampolines,
         fastalloc,
+        osr: false,
+    })
+}
+
+/// Compiles `variant`, the on-stack entry variant (ir-reg `osr_variant`)
+/// of function `func_index` of `module`, with `description` the module's
+/// description extended with the variant's type and function index. Its
+/// direct calls go through stubs (the callees' `VmFuncRef`s: compiled code
+/// or the interpreter's adapter); backtraces name `func_index`.
+pub(crate) fn compile_osr(
+    module: &Module,
+    description: &zwasm_decode::Module,
+    variant: &zwasm_ir_reg::RegFunction,
+    func_index: u32,
+    options: &LowerOptions,
+) -> Result<CompiledModule, Error> {
+    let target = TargetDesc::aarch64();
+    let algorithm = Algorithm::for_function(variant);
+    let allocated = Allocator::new()
+        .allocate(variant, description, &target, algorithm)
+        .map_err(unsupported)?;
+    let code =
+        lower::lower_function(variant, description, &allocated, options).map_err(unsupported)?;
+    let mut main = Piece::from(code);
+    main.func_index = func_index;
+    let mut callees: Vec<u32> = main.relocations.iter().map(|r| r.target).collect();
+    callees.sort_unstable();
+    callees.dedup();
+    let mut pieces = vec![main];
+    for &callee in &callees {
+        pieces.push(fallback_stub(callee)?);
+    }
+    let mut bytes = Vec::new();
+    let mut placed = Vec::with_capacity(pieces.len());
+    for piece in &pieces {
+        bytes.resize(bytes.len().next_multiple_of(FUNCTION_ALIGN), 0);
+        placed.push(bytes.len());
+        bytes.extend_from_slice(&piece.bytes);
+    }
+    for reloc in &pieces[0].relocations {
+        let stub = callees
+            .binary_search(&reloc.target)
+            .map_err(|_| unsupported("OSR call target"))?;
+        let site = placed[0] + reloc.offset as usize;
+        let distance = placed[stub + 1] as i64 - site as i64;
+        let offset = BranchOffset26::from_bytes(distance)
+            .ok_or_else(|| unsupported("OSR code larger than 128 MiB"))?;
+        let inst = match reloc.kind {
+            RelocKind::Call26 => Inst::Bl { offset },
+            RelocKind::Jump26 => Inst::B { offset },
+        };
+        bytes[site..site + 4].copy_from_slice(&inst.encode().to_le_bytes());
+    }
+    let ty = description
+        .types
+        .get(variant.type_index() as usize)
+        .ok_or_else(|| unsupported("OSR type"))?;
+    let entry = trampoline::entry_trampoline(&ty.params, &ty.results).map_err(unsupported)?;
+    bytes.resize(bytes.len().next_multiple_of(FUNCTION_ALIGN), 0);
+    let trampolines = vec![Some(bytes.len())];
+    bytes.extend_from_slice(&entry);
+    let code = CodeMemory::new(&bytes)?;
+    let functions = pieces
+        .into_iter()
+        .zip(placed)
+        .map(|(piece, offset)| FunctionCode {
+            func_index: piece.func_index,
+            offset,
+            len: piece.bytes.len(),
+            traps: piece.traps,
+            call_sites: piece.call_sites,
+            compiled: piece.compiled,
+        })
+        .collect();
+    Ok(CompiledModule {
+        module: module.clone(),
+        code,
+        functions,
+        trampolines,
+        fastalloc: usize::from(algorithm == Algorithm::Fastalloc),
+        osr: true,
     })
 }
 

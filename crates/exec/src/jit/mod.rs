@@ -12,6 +12,9 @@
 //! - [`session`]: [`JitSession`], which keeps all of it in step with a
 //!   store and calls into compiled code (on aarch64 hosts only);
 //! - [`backtrace`]: wasm backtraces from the frame-pointer chain;
+//! - [`guard_memory`]: linear memories reserved with guard pages, and
+//!   [`signals`]: the fault handler that turns an unchecked out-of-bounds
+//!   access hitting them into a trap (`docs/decisions/0009-guard-pages.md`);
 //! - [`tier`]: the JIT as an engine kind (`EngineKind::Jit` / `Auto`): the
 //!   store's session slot, the tiered engine's call counters, the call path.
 //!
@@ -20,12 +23,16 @@
 mod backtrace;
 mod code_memory;
 mod compile;
+mod guard_memory;
 mod helpers;
 mod session;
+mod signals;
 mod tier;
 mod vm;
 
+pub(crate) use guard_memory::{GUARD_BYTES, GuardedMemory};
 pub use session::JitSession;
+pub(crate) use signals::guard_pages_supported;
 pub use tier::JitStats;
-pub(crate) use tier::{JitSlot, TierCounters, run_wasm};
+pub(crate) use tier::{JitSlot, TierCounters, enter_hot_loop, run_wasm};
 pub use zwasm_codegen_aarch64::lower::{BoundsChecks, LowerOptions};

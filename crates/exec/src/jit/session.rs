@@ -70,6 +70,20 @@ fn stack_limit(here: u64) -> u64 {
     fallback
 }
 
+/// Stack compiled code is granted per frame of `Config::max_call_depth`:
+/// the prologue's stack-limit check then bounds the depth of wasm
+/// recursion by the configured limit (approximately: frames differ in
+/// size; a frame takes 32 bytes at least, small functions' frames 48–96).
+#[cfg(target_arch = "aarch64")]
+const STACK_PER_FRAME: u64 = 64;
+
+/// The lowest address compiled code may use, for a first entry at stack
+/// address `here`, so that about `max_call_depth` frames fit.
+#[cfg(target_arch = "aarch64")]
+fn depth_limit(here: u64, max_call_depth: usize) -> u64 {
+    here.saturating_sub((max_call_depth as u64).saturating_mul(STACK_PER_FRAME))
+}
+
 /// One instance as compiled code sees it.
 struct InstanceState {
     vmctx: Box<VMContext>,
@@ -123,6 +137,27 @@ pub struct JitSession {
     /// Entity counts of the store (funcs, instances, globals, memories,
     /// tables) at the last full [`JitSession::sync`]; `None` forces one.
     synced_shape: Option<[usize; 5]>,
+    /// On-stack entry variants made so far, per (module, defined function,
+    /// loop header block); `None` if the variant could not be compiled.
+    osr_variants: Vec<(OsrKey, Option<OsrEntry>)>,
+    /// Running calls that continued in machine code at a loop header.
+    osr_entries: u64,
+}
+
+/// Identifies an on-stack entry variant: the module (by its shared inner
+/// allocation), the defined function and the loop header block.
+type OsrKey = (usize, u32, u32);
+
+/// A compiled on-stack entry variant.
+#[derive(Clone, Debug)]
+struct OsrEntry {
+    /// Index into `JitSession::modules`.
+    module: usize,
+    /// Per argument of the variant: the interpreter frame slot holding it
+    /// (`None`: a value nothing reads).
+    slots: Vec<Option<u16>>,
+    /// Result count of the function.
+    results: usize,
 }
 
 impl std::fmt::Debug for JitSession {
@@ -176,6 +211,8 @@ impl JitSession {
             lazy: false,
             jit_calls: 0,
             synced_shape: None,
+            osr_variants: Vec::new(),
+            osr_entries: 0,
         }
     }
 
@@ -188,23 +225,25 @@ impl JitSession {
     /// The session's counters.
     pub(crate) fn stats(&self) -> super::tier::JitStats {
         super::tier::JitStats {
-            compiled_modules: self.modules.len(),
+            compiled_modules: self.modules.iter().filter(|m| !m.osr).count(),
             compiled_functions: self
                 .modules
                 .iter()
+                .filter(|m| !m.osr)
                 .flat_map(|m| &m.functions)
                 .filter(|f| f.compiled)
                 .count(),
             fallback_functions: self
                 .modules
                 .iter()
+                .filter(|m| !m.osr)
                 .flat_map(|m| &m.functions)
                 .filter(|f| !f.compiled)
                 .count(),
             failed_modules: self.failed_modules.len(),
             jit_calls: self.jit_calls,
             fastalloc_functions: self.modules.iter().map(|m| m.fastalloc).sum(),
-            osr_entries: 0,
+            osr_entries: self.osr_entries,
         }
     }
 
@@ -271,6 +310,156 @@ impl JitSession {
             self.synced_shape = None;
             self.sync(core);
         }
+    }
+
+    /// Whether `pc` is in the code of a module compiled by this session
+    /// (for the fault handler: reads only, allocates nothing).
+    #[cfg_attr(not(target_arch = "aarch64"), allow(dead_code))]
+    pub(crate) fn is_compiled_code(&self, pc: usize) -> bool {
+        self.modules.iter().any(|module| module.code.contains(pc))
+    }
+
+    /// On-stack entry (`docs/decisions/0008-tiering.md`): the interpreter
+    /// frame on top of the store's call stack is at the hot loop `hot`;
+    /// compiles its module for later calls, then runs the rest of the call
+    /// as the machine code of the function's variant entered at that loop,
+    /// from the frame's slots. `Ok(true)`: the call finished, its results
+    /// are in the frame's outgoing slots; `Ok(false)`: no variant, the
+    /// interpreter goes on; `Err`: the call trapped.
+    pub(crate) fn enter_loop<T>(
+        &mut self,
+        store: &mut StoreInner<T>,
+        hot: crate::fast::HotLoop,
+    ) -> Result<bool, Error> {
+        self.attach::<T>(&store.core)?;
+        self.sync(&mut store.core);
+        let instance = hot.frame.instance;
+        let defined = hot.frame.func;
+        // Later calls of the function run as machine code.
+        self.tier_up(&mut store.core, instance);
+        let Some(module) = store
+            .core
+            .instances
+            .get(instance as usize)
+            .map(|entity| entity.module.clone())
+        else {
+            return Ok(false);
+        };
+        let key = (Arc::as_ptr(&module.inner) as usize, defined, hot.block);
+        let osr = match self.osr_variants.iter().find(|(known, _)| *known == key) {
+            Some((_, osr)) => osr.clone(),
+            None => {
+                let osr = match self.compile_osr(&module, defined, hot.block, hot.frame_size) {
+                    Ok(osr) => Some(osr),
+                    Err(error) => {
+                        self.last_compile_error = Some(error.to_string());
+                        None
+                    }
+                };
+                self.osr_variants.push((key, osr.clone()));
+                osr
+            }
+        };
+        let Some(osr) = osr else {
+            return Ok(false);
+        };
+        let compiled = &self.modules[osr.module];
+        let (Some(trampoline), Some(code), Some(state)) = (
+            compiled.trampolines.first().copied().flatten(),
+            compiled.function_address(0),
+            self.instances.get_mut(instance as usize),
+        ) else {
+            return Ok(false);
+        };
+        let trampoline = compiled.code.base() + trampoline;
+        let vmctx: *mut VMContext = &mut *state.vmctx;
+        let core = &mut store.core;
+        let base = hot.frame.base;
+        let mut values = vec![0u64; osr.slots.len().max(osr.results)];
+        for (value, slot) in values.iter_mut().zip(&osr.slots) {
+            if let Some(slot) = slot {
+                *value = core.stack.get(base + *slot as usize).copied().unwrap_or(0);
+            }
+        }
+        // The frame continues as compiled code: a trap's backtrace has the
+        // compiled frame instead of it. Interpreter calls made by the
+        // compiled code start above it.
+        let frame = core.frames.pop();
+        let saved_top = core.stack_top;
+        core.stack_top = saved_top.max(base + hot.extent as usize);
+        self.osr_entries += 1;
+        let outcome = self.enter(store, trampoline, code, vmctx, &mut values);
+        let core = &mut store.core;
+        core.stack_top = saved_top;
+        core.frames.extend(frame);
+        if let Some(error) = outcome? {
+            return Err(error);
+        }
+        let out = base + hot.frame_size as usize;
+        let Some(slots) = core.stack.get_mut(out..out + osr.results) else {
+            return Err(Error::Limit(
+                "on-stack entry: frame outside the stack".into(),
+            ));
+        };
+        slots.copy_from_slice(&values[..osr.results]);
+        Ok(true)
+    }
+
+    /// Builds and compiles the on-stack entry variant of function `defined`
+    /// of `module` at ir-reg block `block`, from the same optimised ir-reg
+    /// the fast interpreter's code was translated from.
+    fn compile_osr(
+        &mut self,
+        module: &crate::Module,
+        defined: u32,
+        block: u32,
+        frame_size: u32,
+    ) -> Result<OsrEntry, Error> {
+        let inner = &module.inner;
+        let reg = inner
+            .fast
+            .optimised_reg(&inner.bytes, &inner.description, defined)
+            .map_err(|error| Error::from(&error))?;
+        let header = zwasm_ir_reg::Block(block);
+        let mut description = inner.description.clone();
+        let func_index = description.functions.len() as u32;
+        let type_index = description.types.len() as u32;
+        let variant = zwasm_ir_reg::osr_variant(&reg, header, func_index, type_index)
+            .map_err(|error| Error::Unsupported(format!("JIT: {error}")))?;
+        let slots = crate::fast::slots_at_block(&reg, header, &variant.inputs, frame_size)
+            .ok_or_else(|| {
+                Error::Unsupported("JIT: a loop input is not in an interpreter slot".into())
+            })?;
+        let original = description
+            .types
+            .get(reg.type_index() as usize)
+            .cloned()
+            .ok_or_else(|| Error::Unsupported("JIT: function type".into()))?;
+        let params: Vec<zwasm_decode::ValType> = variant
+            .inputs
+            .iter()
+            .map(|&value| reg.value_type(value))
+            .collect();
+        description.types.push(FuncType {
+            params: params.into(),
+            results: original.results.clone(),
+        });
+        description.functions.push(type_index);
+        zwasm_ir_reg::verify(&variant.func, &description)
+            .map_err(|error| Error::Unsupported(format!("JIT: OSR variant: {error}")))?;
+        let compiled = super::compile::compile_osr(
+            module,
+            &description,
+            &variant.func,
+            reg.func_index(),
+            &self.options,
+        )?;
+        self.modules.push(compiled);
+        Ok(OsrEntry {
+            module: self.modules.len() - 1,
+            slots,
+            results: original.results.len(),
+        })
     }
 
     /// Whether every instance's module compiled; otherwise why the last
@@ -373,17 +562,24 @@ impl JitSession {
             store: store.cast(),
             panic: None,
         };
+        let guarded = matches!(
+            self.options.bounds_checks,
+            zwasm_codegen_aarch64::lower::BoundsChecks::GuardPages { .. }
+        );
+        let context_ptr: *mut Context = &mut context;
+        let activation = super::signals::Activation::enter(context_ptr, guarded);
         // SAFETY: from here until the trampoline returns, the session, the
         // store and the context are only used through these raw pointers
-        // (by compiled code, helpers and host calls).
+        // (by compiled code, helpers, host calls and the fault handler).
         let (outer_data, trapped) = unsafe {
             let runtime = &mut *(*this).runtime as *mut VmRuntime;
             let outer_data = (*runtime).data;
             if outer_data.is_null() {
                 let here = &context as *const Context as u64;
-                (*runtime).stack_limit = stack_limit(here);
+                let depth = (*store).core.limits.max_call_depth;
+                (*runtime).stack_limit = stack_limit(here).max(depth_limit(here, depth));
             }
-            (*runtime).data = (&mut context as *mut Context).cast();
+            (*runtime).data = context_ptr.cast();
             let entry: extern "C" fn(*mut VMContext, usize, *mut u64) -> u32 =
                 std::mem::transmute(trampoline);
             let trapped = entry(vmctx, code, values.as_mut_ptr());
@@ -391,6 +587,7 @@ impl JitSession {
             (outer_data, trapped)
         };
         let _ = outer_data;
+        drop(activation);
         if let Some(panic) = context.panic.take() {
             std::panic::resume_unwind(panic);
         }
@@ -592,11 +789,9 @@ impl JitSession {
 
     /// The session's compiled code for `module`, compiling it first.
     fn compiled_module(&mut self, module: &crate::Module) -> Option<usize> {
-        if let Some(at) = self
-            .modules
-            .iter()
-            .position(|compiled| Arc::ptr_eq(&compiled.module.inner, &module.inner))
-        {
+        if let Some(at) = self.modules.iter().position(|compiled| {
+            !compiled.osr && Arc::ptr_eq(&compiled.module.inner, &module.inner)
+        }) {
             return Some(at);
         }
         if self

@@ -11,6 +11,7 @@ use zwasm_decode::FuncType;
 
 use super::LowerOptions;
 use super::session::JitSession;
+use crate::config::Tiering;
 use crate::store::StoreInner;
 use crate::{Error, Val};
 
@@ -66,23 +67,31 @@ impl Drop for JitSlot {
     }
 }
 
-/// Per-function call counters of the tiered engine: how many more calls a
-/// function runs on the interpreter before its module is compiled.
+/// Per-function counters of the tiered engine: how many more calls a
+/// function runs on the interpreter before its module is compiled, and how
+/// many more loop iterations a running call of it makes on the interpreter
+/// before it enters machine code at a loop header (on-stack entry).
 ///
-/// A counter at 0 means "run it as machine code" (the module compiled); a
-/// module the JIT cannot compile gets `u32::MAX` so that it is not tried
-/// again (for another four billion calls).
+/// A call counter at 0 means "run it as machine code" (the module
+/// compiled); a module the JIT cannot compile gets `u32::MAX` so that it is
+/// not tried again (for another four billion calls). A loop counter is
+/// reset after each on-stack entry and set to `u32::MAX` when one failed.
 pub(crate) struct TierCounters {
     threshold: u32,
+    loop_threshold: u32,
     /// Per store instance, per defined function.
     counters: Vec<Box<[u32]>>,
+    /// Per store instance, per defined function: loop iterations left.
+    loops: Vec<Box<[u32]>>,
 }
 
 impl TierCounters {
-    pub fn new(threshold: u32) -> Self {
+    pub fn new(tiering: Tiering) -> Self {
         TierCounters {
-            threshold,
+            threshold: tiering.call_threshold,
+            loop_threshold: tiering.loop_threshold,
             counters: Vec::new(),
+            loops: Vec::new(),
         }
     }
 
@@ -105,6 +114,43 @@ impl TierCounters {
         }
     }
 
+    /// Counts one loop iteration in a running call of function `defined`
+    /// of `instance`; `true` when the call should continue as machine code
+    /// from this loop header. Kept small: the fast interpreter calls it at
+    /// every loop header it passes (under the tiered engine only).
+    #[inline]
+    pub fn count_loop(&mut self, instance: u32, defined: u32) -> bool {
+        match self
+            .loops
+            .get_mut(instance as usize)
+            .and_then(|funcs| funcs.get_mut(defined as usize))
+        {
+            Some(0) => true,
+            Some(left) => {
+                *left -= 1;
+                false
+            }
+            None => false,
+        }
+    }
+
+    /// After an on-stack entry into function `defined` of `instance`:
+    /// count again from the threshold if it worked (another running call
+    /// of it may get hot too), never again if it failed.
+    pub fn loop_entered(&mut self, instance: u32, defined: u32, worked: bool) {
+        if let Some(left) = self
+            .loops
+            .get_mut(instance as usize)
+            .and_then(|funcs| funcs.get_mut(defined as usize))
+        {
+            *left = if worked {
+                self.loop_threshold
+            } else {
+                u32::MAX
+            };
+        }
+    }
+
     /// Makes room for the counters of the store's first `instances`
     /// instances; instance `i`'s module has `defined(i)` functions.
     pub fn ensure(&mut self, instances: usize, defined: impl Fn(u32) -> usize) {
@@ -112,14 +158,20 @@ impl TierCounters {
             let count = defined(self.counters.len() as u32);
             self.counters
                 .push(vec![self.threshold; count].into_boxed_slice());
+            self.loops
+                .push(vec![self.loop_threshold; count].into_boxed_slice());
         }
     }
 
     /// Marks every function of `instance` as compiled (`true`) or as never
-    /// to be compiled.
+    /// to be compiled. A module that failed to compile stops counting loops
+    /// too.
     pub fn settle(&mut self, instance: u32, compiled: bool) {
         if let Some(funcs) = self.counters.get_mut(instance as usize) {
             funcs.fill(if compiled { 0 } else { u32::MAX });
+        }
+        if !compiled && let Some(funcs) = self.loops.get_mut(instance as usize) {
+            funcs.fill(u32::MAX);
         }
     }
 }
@@ -180,6 +232,29 @@ pub(crate) fn run_wasm<T>(
     // call path supports).
     let session = unsafe { &mut *session };
     session.run_wasm(store, instance, defined, ty, params, results)
+}
+
+/// TIERING (issue 5): the fast interpreter's innermost frame is at a hot
+/// loop (`Exit::HotLoop`): continue it as machine code from that loop
+/// header if the JIT can ([`JitSession::enter_loop`]). `Ok(true)`: the
+/// call finished (results in the frame's outgoing slots); `Ok(false)`: the
+/// interpreter goes on.
+pub(crate) fn enter_hot_loop<T>(store: &mut StoreInner<T>) -> Result<bool, Error> {
+    let core = &mut store.core;
+    let Some(hot) = crate::fast::hot_loop(core) else {
+        return Ok(false);
+    };
+    let options = core.engine.config().jit_options();
+    let session = core.jit.session(options, true);
+    // SAFETY: as in `run_wasm`: the session is a separate allocation owned
+    // by the store's slot, used by nothing else until this call returns.
+    let session = unsafe { &mut *session };
+    let entered = session.enter_loop(store, hot);
+    let worked = !matches!(entered, Ok(false));
+    if let Some(tier) = store.core.tier.as_deref_mut() {
+        tier.loop_entered(hot.frame.instance, hot.frame.func, worked);
+    }
+    entered
 }
 
 impl<T> crate::Store<T> {

@@ -45,6 +45,8 @@ pub(super) struct Emitted {
     /// Largest argument or result count of a call.
     pub max_out: u32,
     pub used_scratch: bool,
+    /// TIERING: the block of each `LoopHeader` op.
+    pub loops: Vec<u32>,
 }
 
 pub(super) struct Emitter<'a> {
@@ -65,6 +67,8 @@ pub(super) struct Emitter<'a> {
     /// Ops before this index may not be fused with the next op emitted: a
     /// branch may land between them.
     fuse_floor: usize,
+    /// TIERING (issue 5): per block, whether it starts with a `LoopHeader`.
+    pub loop_headers: Vec<bool>,
 }
 
 impl<'a> Emitter<'a> {
@@ -89,6 +93,7 @@ impl<'a> Emitter<'a> {
             offset: u32::MAX,
             resolved: Vec::new(),
             fuse_floor: 0,
+            loop_headers: Vec::new(), // TIERING
         }
     }
 
@@ -110,6 +115,12 @@ impl<'a> Emitter<'a> {
             self.fuse_floor = self.out.code.len();
             if block == func.entry_block() {
                 self.hoisted_constants()?;
+            }
+            // TIERING (issue 5): loop headers count iterations (Auto only).
+            if self.loop_headers.get(block.index()) == Some(&true) {
+                self.emit(Op::LoopHeader(self.out.loops.len() as u32));
+                self.out.loops.push(block.0);
+                self.fuse_floor = self.out.code.len();
             }
             let mut insts = func.block_insts(block).peekable();
             while let Some(inst) = insts.next() {
@@ -813,6 +824,11 @@ impl<'a> Emitter<'a> {
     /// slots, since the jump's edge moves were done.
     fn threadable(&self, block: Block) -> bool {
         const MAX_OPS: u32 = 4;
+        // TIERING: a copy would skip the header's `LoopHeader` op, so the
+        // loop's iterations would go uncounted.
+        if self.loop_headers.get(block.index()) == Some(&true) {
+            return false;
+        }
         let range = self.func.block_inst_range(block);
         if range.is_empty() || range.end - range.start > MAX_OPS {
             return false;

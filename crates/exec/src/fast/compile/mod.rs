@@ -8,12 +8,13 @@ mod emit;
 mod forms;
 mod liveness;
 mod moves;
+mod osr;
 mod verify;
 
 use std::fmt;
 
 use zwasm_decode::Module;
-use zwasm_ir_reg::{Cfg, RegFunction};
+use zwasm_ir_reg::{Block, Cfg, RegFunction, Value};
 use zwasm_validate::ValidateError;
 
 use crate::fast::code::{FastFunc, Slot};
@@ -62,8 +63,14 @@ impl From<&CompileError> for crate::Error {
     }
 }
 
-/// Translates `func` (optimised ir-reg of a function of `module`).
-pub(crate) fn lower(func: &RegFunction, module: &Module) -> Result<FastFunc, CompileError> {
+/// Translates `func` (optimised ir-reg of a function of `module`);
+/// `count_loops` (the tiered engine) starts every loop header with a
+/// `LoopHeader` op.
+pub(crate) fn lower(
+    func: &RegFunction,
+    module: &Module,
+    count_loops: bool,
+) -> Result<FastFunc, CompileError> {
     let func_index = func.func_index();
     let ty = module
         .types
@@ -85,12 +92,20 @@ pub(crate) fn lower(func: &RegFunction, module: &Module) -> Result<FastFunc, Com
             slots: scratch + 1,
         });
     }
-    let emitted =
-        Emitter::new(func, module, &analysis, &allocation.slots, scratch as Slot).run()?;
+    let mut emitter = Emitter::new(func, module, &analysis, &allocation.slots, scratch as Slot);
+    if count_loops {
+        emitter.loop_headers = osr::loop_headers(func, &cfg); // TIERING
+    }
+    let emitted = emitter.run()?;
     let frame_size = allocation.frame_size + u32::from(emitted.used_scratch);
     let params = ty.params.len() as u32;
     let results = ty.results.len() as u32;
-    let extent = (frame_size + emitted.max_out).max(params).max(results);
+    let mut extent = (frame_size + emitted.max_out).max(params).max(results);
+    if !emitted.loops.is_empty() {
+        // TIERING: an on-stack entry hands the results back in the
+        // outgoing slots, as a host tail call does.
+        extent = extent.max(frame_size + results);
+    }
     let fast = FastFunc {
         code: emitted.code.into_boxed_slice(),
         offsets: emitted.offsets.into_boxed_slice(),
@@ -101,10 +116,52 @@ pub(crate) fn lower(func: &RegFunction, module: &Module) -> Result<FastFunc, Com
         extent,
         params,
         results,
+        loops: emitted.loops.into_boxed_slice(),
     };
     verify::check(&fast).map_err(|message| CompileError::Internal {
         func: func_index,
         message,
     })?;
     Ok(fast)
+}
+
+/// TIERING (issue 5): the frame slots that hold `values` at the start of
+/// `header` in the translation of `func` (which must be the one the running
+/// code came from). `Some(None)` for a value nothing reads (any bits do);
+/// `None` if a value that is read is not kept in a slot there, or if the
+/// allocation does not match the running code's `frame_size` (this must
+/// repeat [`lower`]'s allocation exactly).
+pub(crate) fn slots_at_block(
+    func: &RegFunction,
+    header: Block,
+    values: &[Value],
+    frame_size: u32,
+) -> Option<Vec<Option<Slot>>> {
+    let analysis = Analysis::run(func);
+    let cfg = Cfg::new(func);
+    let live = Liveness::compute(func, &cfg, &analysis);
+    let hints = Hints::compute(func, &analysis);
+    let allocation = allocate(func, &analysis, &live, &hints);
+    // `lower` may add one scratch slot.
+    if frame_size != allocation.frame_size && frame_size != allocation.frame_size + 1 {
+        return None;
+    }
+    let position = 2 * func.block_inst_range(header).start;
+    values
+        .iter()
+        .map(|&value| {
+            if !analysis.needs_slot(func, value) {
+                return Some(None);
+            }
+            let slot = *allocation.slots.get(value.index())?;
+            let live_here = live
+                .ranges(value)
+                .iter()
+                .any(|&(from, to)| from <= position && position < to);
+            if slot == alloc::NO_SLOT || !live_here {
+                return None;
+            }
+            Some(Some(Slot::try_from(slot).ok()?))
+        })
+        .collect()
 }
