@@ -39,6 +39,12 @@ const ACCOUNTING: &str = "\
   directives are neither passed nor failed.
 * The gate (`cargo xtask spec`): per group, passed must not drop below and
   failed must not rise above `xtask/spec-baseline.json`; `--bless` rewrites it.
+* Every engine is held to the same table. CI runs `--engine interp` natively
+  and, cross-built for AArch64 under qemu (`.ci/aarch64-test.sh`),
+  `--engine jit` (every function compiled before it runs, guard-page bounds
+  checks) and `--engine auto --jit-threshold 2 --jit-loop-threshold 2`
+  (tiering, including on-stack entry at loop headers); there each group must
+  match the baseline exactly. `--engine reference` gives the same table.
 
 Scopes: *supported* groups are in zwasm's scope, so failures are bugs;
 *2.0 proposal snapshot* groups are the last tests of proposals merged into
