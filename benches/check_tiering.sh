@@ -19,3 +19,4 @@ for b in startup fib loops memcopy br_table call_indirect nbody fannkuch spectra
   echo "$line | $(echo $ref | tr '\n' ' ')"
 done
 echo "fail=$fail"
+exit "$fail"
