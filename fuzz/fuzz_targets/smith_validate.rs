@@ -9,25 +9,10 @@ use zwasm_validate::Features;
 
 fn config() -> wasm_smith::Config {
     wasm_smith::Config {
-        simd_enabled: false,
-        relaxed_simd_enabled: false,
-        threads_enabled: false,
-        exceptions_enabled: false,
-        gc_enabled: false,
-        wide_arithmetic_enabled: false,
-        custom_page_sizes_enabled: false,
-        compact_imports_enabled: false,
-        shared_everything_threads_enabled: false,
-        tail_call_enabled: true,
-        extended_const_enabled: true,
-        memory64_enabled: true,
-        reference_types_enabled: true,
-        bulk_memory_enabled: true,
-        multi_value_enabled: true,
         max_memories: 4,
         max_tables: 4,
         generate_custom_sections: true,
-        ..wasm_smith::Config::default()
+        ..zwasm_testkit::smith::supported_features()
     }
 }
 

@@ -2,12 +2,10 @@
 
 use arbitrary::Unstructured;
 
-/// Our feature set. With `disallow_traps`, wasm-smith guards every
-/// trapping instruction, so that calls run to the end instead of stopping
-/// at the first out-of-bounds access.
-pub fn config(disallow_traps: bool) -> wasm_smith::Config {
+/// The proposals zwasm implements, and nothing else; limits are
+/// wasm-smith's defaults.
+pub fn supported_features() -> wasm_smith::Config {
     wasm_smith::Config {
-        disallow_traps,
         simd_enabled: false,
         relaxed_simd_enabled: false,
         threads_enabled: false,
@@ -25,6 +23,16 @@ pub fn config(disallow_traps: bool) -> wasm_smith::Config {
         multi_value_enabled: true,
         saturating_float_to_int_enabled: true,
         sign_extension_ops_enabled: true,
+        ..wasm_smith::Config::default()
+    }
+}
+
+/// Our feature set, sized for running. With `disallow_traps`, wasm-smith
+/// guards every trapping instruction, so that calls run to the end instead
+/// of stopping at the first out-of-bounds access.
+pub fn config(disallow_traps: bool) -> wasm_smith::Config {
+    wasm_smith::Config {
+        disallow_traps,
         canonicalize_nans: true,
         export_everything: true,
         max_imports: 6,
@@ -36,7 +44,7 @@ pub fn config(disallow_traps: bool) -> wasm_smith::Config {
         min_funcs: 3,
         max_funcs: 12,
         max_instructions: 400,
-        ..wasm_smith::Config::default()
+        ..supported_features()
     }
 }
 

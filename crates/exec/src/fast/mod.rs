@@ -157,9 +157,20 @@ pub(crate) use compile::slots_at_block;
 /// A trap with the backtrace of all wasm frames currently on the stack; a
 /// frame's saved pc is the op it was executing (a call, for callers).
 fn trap(core: &StoreCore, code: TrapCode) -> Trap {
-    let frames = core
-        .frames
+    let frames = frames_backtrace(core, core.frames.len());
+    Trap {
+        code,
+        backtrace: WasmBacktrace { frames },
+    }
+}
+
+/// The wasm frames of the first `depth` frames on the store's call stack
+/// (all of them for a trap in the interpreter; those below a call into
+/// compiled code for the JIT), innermost first.
+pub(crate) fn frames_backtrace(core: &StoreCore, depth: usize) -> Vec<FrameInfo> {
+    core.frames
         .iter()
+        .take(depth)
         .rev()
         .filter_map(|frame| {
             let module = &core.instances.get(frame.instance as usize)?.module;
@@ -179,9 +190,5 @@ fn trap(core: &StoreCore, code: TrapCode) -> Trap {
                 module_offset: offset,
             })
         })
-        .collect();
-    Trap {
-        code,
-        backtrace: WasmBacktrace { frames },
-    }
+        .collect()
 }

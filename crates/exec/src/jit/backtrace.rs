@@ -64,32 +64,3 @@ pub(crate) fn frames(modules: &[CompiledModule], pcs: &[usize]) -> Vec<FrameInfo
         })
         .collect()
 }
-
-/// The wasm frames of the fast interpreter's first `depth` frames on the
-/// store's call stack (the activations below a call into compiled code),
-/// innermost first, as the fast interpreter reports them.
-pub(crate) fn interp_frames(core: &crate::store::StoreCore, depth: usize) -> Vec<FrameInfo> {
-    core.frames
-        .iter()
-        .take(depth)
-        .rev()
-        .filter_map(|frame| {
-            let module = &core.instances.get(frame.instance as usize)?.module;
-            let func_index = module.inner.func_imports() + frame.func;
-            let offset = module
-                .inner
-                .fast
-                .get(frame.func)
-                .and_then(|func| func.offset(frame.pc as usize));
-            Some(FrameInfo {
-                func_index,
-                func_name: module
-                    .description()
-                    .func_name(func_index)
-                    .map(str::to_string),
-                module_name: module.name().map(str::to_string),
-                module_offset: offset,
-            })
-        })
-        .collect()
-}

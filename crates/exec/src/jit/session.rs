@@ -619,7 +619,7 @@ impl JitSession {
         let bits = self.runtime.trap_code;
         let pcs = std::mem::take(&mut self.trap_pcs);
         let mut frames = super::backtrace::frames(&self.modules, &pcs);
-        let outer = super::backtrace::interp_frames(core, outer_frames);
+        let outer = crate::fast::frames_backtrace(core, outer_frames);
         let code = abi::TrapCode::from_bits(bits).and_then(helpers::trap_code);
         match (code, self.pending_error.take()) {
             (Some(code), _) => {
