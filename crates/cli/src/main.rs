@@ -69,11 +69,12 @@ pub(crate) struct RunArgs {
     /// before the --dir directories). May be repeated.
     #[arg(long = "tcplisten", value_name = "ADDR:PORT")]
     tcplisten: Vec<String>,
-    /// Execution tier: `interp` (the fast interpreter, default), `reference`
-    /// (the stack-IR interpreter), `jit` (AArch64 hosts: compile every
-    /// function before it runs; an error elsewhere) or `auto` (AArch64:
-    /// interpreter, then JIT for hot code; elsewhere the interpreter).
-    #[arg(long, value_name = "ENGINE", default_value = "interp")]
+    /// Execution tier: `auto` (default; AArch64: interpreter, then JIT for
+    /// hot code; elsewhere the fast interpreter), `interp` (the fast
+    /// interpreter), `reference` (the stack-IR interpreter) or `jit`
+    /// (AArch64 hosts: compile every function before it runs; an error
+    /// elsewhere).
+    #[arg(long, value_name = "ENGINE", default_value = "auto")]
     engine: zwasm::EngineKind,
     /// How compiled code (`--engine jit|auto`) checks 32-bit memory
     /// accesses: `guard` (default where supported: guard pages and a fault
@@ -91,8 +92,9 @@ pub(crate) struct RunArgs {
     jit_loop_threshold: Option<u32>,
     /// After the run (also after a trap or exit), print to stderr how often
     /// each of the fast interpreter's operations ran and each function was
-    /// called, with its time. Needs the fast interpreter (`--engine interp`);
-    /// code run by the JIT is not counted.
+    /// called, with its time. Counts the fast interpreter: with `--engine
+    /// auto` (the default) everything then runs there; `jit` runs nothing
+    /// there and `reference` is refused.
     #[arg(long)]
     profile: bool,
     #[command(flatten)]
@@ -131,9 +133,9 @@ struct WastArgs {
     /// List every failure and unsupported directive with its line.
     #[arg(long, short)]
     verbose: bool,
-    /// Execution tier the scripts run on: `interp` (default), `reference`,
-    /// `jit` or `auto`, as for `zwasm run`.
-    #[arg(long, value_name = "ENGINE", default_value = "interp")]
+    /// Execution tier the scripts run on: `auto` (default), `interp`,
+    /// `reference` or `jit`, as for `zwasm run`.
+    #[arg(long, value_name = "ENGINE", default_value = "auto")]
     engine: zwasm::EngineKind,
     #[command(flatten)]
     features: FeatureArgs,

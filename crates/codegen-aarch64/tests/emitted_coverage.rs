@@ -30,7 +30,7 @@ use std::path::Path;
 
 use zwasm_codegen_aarch64::Inst;
 use zwasm_codegen_aarch64::lower::disasm::decode_word;
-use zwasm_codegen_aarch64::lower::trampoline::{entry_trampoline, host_call_adapter};
+use zwasm_codegen_aarch64::lower::trampoline::{entry_trampoline, host_call_adapter, stack_switch};
 use zwasm_codegen_aarch64::lower::{BoundsChecks, LowerOptions, Origin, lower_function};
 use zwasm_codegen_aarch64::trace;
 use zwasm_decode::ValType;
@@ -250,6 +250,15 @@ impl Emitted {
             self.trampolines += 2;
             self.add(&insts, source);
         }
+        let (code, insts) = trace::record(stack_switch);
+        let bytes = code.expect("stack switch").len();
+        assert_eq!(
+            insts.len() * 4,
+            bytes,
+            "stack switch: recorded vs code words"
+        );
+        self.trampolines += 1;
+        self.add(&insts, "stack switch".to_string());
     }
 }
 

@@ -4,7 +4,7 @@
 
 use zwasm_codegen_aarch64::lower::disasm::decode_word;
 use zwasm_codegen_aarch64::lower::trampoline::{
-    TrampolineError, entry_trampoline, host_call_adapter,
+    TrampolineError, entry_trampoline, host_call_adapter, stack_switch,
 };
 use zwasm_decode::ValType;
 
@@ -65,5 +65,22 @@ fn v128_signatures_are_refused() {
     assert_eq!(
         entry_trampoline(&[ValType::V128], &[]),
         Err(TrampolineError::Unsupported(ValType::V128))
+    );
+}
+
+#[test]
+fn the_stack_switch_calls_the_entry_on_the_new_stack_and_comes_back() {
+    let text = disassemble(&stack_switch().expect("stack switch"));
+    assert_eq!(
+        text,
+        [
+            "stp x29, x30, [sp, #-0x10]!",
+            "mov x29, sp",
+            "mov sp, x3",
+            "blr x4",
+            "mov sp, x29",
+            "ldp x29, x30, [sp], #0x10",
+            "ret",
+        ]
     );
 }

@@ -22,18 +22,20 @@ pub enum EngineKind {
     /// The reference interpreter over the stack IR: simple and slow, the
     /// yardstick the other tiers are checked against.
     Reference,
-    /// The fast interpreter over the register IR (the default). Functions
-    /// are translated on their first call.
-    #[default]
+    /// The fast interpreter over the register IR. Functions are
+    /// translated on their first call.
     Interp,
     /// Native code from the JIT (aarch64 hosts): every function is compiled
     /// before it runs (a module at a time, at its first call); functions the
     /// JIT cannot compile run on the fast interpreter.
     /// [`Engine::new`](crate::Engine::new) fails on hosts without a backend.
     Jit,
-    /// The best tier this host supports: on aarch64, the fast interpreter
-    /// with hot functions compiled by the JIT (see
-    /// [`Config::jit_threshold`]); elsewhere the fast interpreter.
+    /// The best tier this host supports (the default): on aarch64, the
+    /// fast interpreter with hot functions compiled by the JIT (see
+    /// [`Config::jit_threshold`]); elsewhere the fast interpreter. With
+    /// [`Config::profiling`] on, the fast interpreter alone (profiling
+    /// counts its operations).
+    #[default]
     Auto,
 }
 
@@ -296,7 +298,7 @@ impl Config {
         self
     }
 
-    /// The execution tier (default [`EngineKind::Interp`]).
+    /// The execution tier (default [`EngineKind::Auto`]).
     pub fn engine(&mut self, kind: EngineKind) -> &mut Self {
         self.engine = kind;
         self
@@ -310,7 +312,9 @@ impl Config {
     /// Count, in the fast interpreter, how often each of its operations runs
     /// and how often each function is called and for how long (default off);
     /// see [`Store::profile_report`](crate::Store::profile_report). Costs
-    /// speed; the reference interpreter ignores it.
+    /// speed; the reference interpreter ignores it, and the tiered engine
+    /// ([`EngineKind::Auto`]) then runs everything on the fast interpreter
+    /// so that every operation is counted.
     pub fn profiling(&mut self, enabled: bool) -> &mut Self {
         self.profiling = enabled;
         self

@@ -42,15 +42,26 @@ impl Engine {
     pub fn new(config: &Config) -> Result<Engine, Error> {
         config.features.check_supported()?;
         let kind = config.engine.resolve().map_err(Error::Unsupported)?;
+        Ok(Engine::resolved(config, kind))
+    }
+
+    /// An engine running tier `kind` (resolved for this host).
+    fn resolved(config: &Config, kind: EngineKind) -> Engine {
+        // Profiling counts the fast interpreter's operations: a profiled
+        // tiered engine keeps everything on the interpreter.
+        let kind = match kind {
+            EngineKind::Auto if config.profiling => EngineKind::Interp,
+            kind => kind,
+        };
         let mut config = config.clone();
         config.limits.guarded_memories = config.uses_guard_pages(kind);
-        Ok(Engine {
+        Engine {
             inner: Arc::new(EngineInner {
                 config,
                 kind,
                 types: Mutex::new(TypeRegistry::default()),
             }),
-        })
+        }
     }
 
     /// The configuration this engine was built with.
@@ -103,14 +114,13 @@ impl Engine {
 }
 
 impl Default for Engine {
+    /// An engine with the default configuration: the tiered engine
+    /// ([`EngineKind::Auto`]), which every host can run.
     fn default() -> Self {
-        Engine {
-            inner: Arc::new(EngineInner {
-                config: Config::default(),
-                kind: EngineKind::default(),
-                types: Mutex::new(TypeRegistry::default()),
-            }),
-        }
+        let config = Config::default();
+        // `resolve` only fails for `Jit` on hosts without a backend.
+        let kind = config.engine.resolve().unwrap_or(EngineKind::Interp);
+        Engine::resolved(&config, kind)
     }
 }
 

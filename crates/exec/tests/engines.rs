@@ -33,17 +33,36 @@ fn names_round_trip_and_unknown_names_are_listed() {
 }
 
 #[test]
-fn the_fast_interpreter_is_the_default_and_auto_without_a_jit() {
-    assert_eq!(Config::new().engine_kind(), EngineKind::Interp);
-    assert_eq!(Engine::default().kind(), EngineKind::Interp);
+fn auto_is_the_default_and_the_fast_interpreter_without_a_jit() {
+    assert_eq!(Config::new().engine_kind(), EngineKind::Auto);
     let auto = engine(EngineKind::Auto, false).expect("auto");
     // Auto is the tiered engine where the JIT exists (aarch64), the fast
     // interpreter elsewhere.
-    if cfg!(target_arch = "aarch64") {
-        assert_eq!(auto.kind(), EngineKind::Auto);
+    let expected = if cfg!(target_arch = "aarch64") {
+        EngineKind::Auto
     } else {
-        assert_eq!(auto.kind(), EngineKind::Interp);
-    }
+        EngineKind::Interp
+    };
+    assert_eq!(auto.kind(), expected);
+    assert_eq!(Engine::default().kind(), expected);
+    assert_eq!(
+        Engine::new(&Config::new()).expect("default").kind(),
+        expected
+    );
+    assert_eq!(
+        Engine::default().bounds_checks(),
+        Engine::new(&Config::new())
+            .expect("default")
+            .bounds_checks()
+    );
+    // Profiling counts the fast interpreter's operations: a profiled
+    // tiered engine runs everything there.
+    let mut config = Config::new();
+    config.profiling(true);
+    assert_eq!(
+        Engine::new(&config).expect("profiled").kind(),
+        EngineKind::Interp
+    );
 }
 
 #[test]

@@ -32,8 +32,10 @@ pub(crate) struct SpecArgs {
     /// Rewrite xtask/spec-baseline.json with this run's numbers.
     #[arg(long)]
     bless: bool,
-    /// Execution tier to test: `reference`, `interp` (the default engine),
-    /// `jit` or `auto`. Every engine is held to the same baseline.
+    /// Execution tier to test: `interp` (default here: the native lane's
+    /// tier; `auto`, the library's default, is `interp` on x86-64),
+    /// `reference`, `jit` or `auto`. Every engine is held to the same
+    /// baseline.
     #[arg(long, default_value = "interp", value_name = "NAME")]
     engine: String,
     /// Tiered engine (`--engine auto`): compile a function after this many

@@ -11,7 +11,12 @@
 //!   a frame shaped like a compiled function's (so backtraces and the trap
 //!   path work through it), the parameters spilled to a buffer, a call of
 //!   the context's dispatcher, the results loaded back, and a trap when the
-//!   dispatcher returns a trap code.
+//!   dispatcher returns a trap code;
+//! - the **stack switch**, `extern "C" fn(vmctx, code, values, stack_top,
+//!   entry) -> u32`: calls the entry trampoline `entry` with the first
+//!   three arguments on the stack that starts at `stack_top` (the runtime's
+//!   own stack for compiled code), and returns its result on the caller's
+//!   stack.
 
 use std::fmt;
 
@@ -344,6 +349,39 @@ pub fn host_call_adapter(
     )?;
     a.buf.bind(path)?;
     emit_trap_path(&mut a)?;
+    Ok(a.buf.finish()?)
+}
+
+/// The stack switch (see the module documentation): a frame record on the
+/// caller's stack, `sp = stack_top`, a call of the entry trampoline, and
+/// `sp` back from the frame pointer, which the callee preserves. The frame
+/// record links the new stack's frames to the caller's, so frame-pointer
+/// walks cross the switch.
+pub fn stack_switch() -> Result<Vec<u8>, TrampolineError> {
+    let mut a = Asm::default();
+    a.emit(Inst::StorePair {
+        size: OperandSize::Size64,
+        rt: Gpr::FP.into(),
+        rt2: Gpr::LR.into(),
+        addr: PairAddr::PreIndex {
+            rn: SP,
+            index: pair_index(-16)?,
+        },
+    })?;
+    a.emit(Inst::mov_sp(FP, SP))?;
+    a.emit(Inst::mov_sp(SP, Gpr::X3.into()))?;
+    a.emit(Inst::Blr { rn: Gpr::X4 })?;
+    a.emit(Inst::mov_sp(SP, FP))?;
+    a.emit(Inst::LoadPair {
+        size: OperandSize::Size64,
+        rt: Gpr::FP.into(),
+        rt2: Gpr::LR.into(),
+        addr: PairAddr::PostIndex {
+            rn: SP,
+            index: pair_index(16)?,
+        },
+    })?;
+    a.emit(Inst::ret())?;
     Ok(a.buf.finish()?)
 }
 

@@ -153,9 +153,12 @@ pub(crate) fn call_host_from_wasm<T>(store: &mut StoreInner<T>, func: u32) -> Re
     let core = &mut store.core;
     let entity = &core.funcs[func as usize];
     let host = match entity.kind {
-        FuncKind::Host { host } => Some(host),
-        // Only the tiered engine leaves its loop for a wasm callee.
-        FuncKind::Wasm { .. } if core.tier.is_some() => None,
+        FuncKind::Host { host } => host,
+        // Only the tiered engine leaves its loop for a wasm callee: one
+        // that is hot, to run as machine code.
+        FuncKind::Wasm { instance, defined } if core.tier.is_some() => {
+            return crate::jit::call_from_interpreter(store, func, instance, defined);
+        }
         FuncKind::Wasm { .. } => {
             return Err(Error::Type("host call to a wasm function".to_string()));
         }
@@ -174,11 +177,6 @@ pub(crate) fn call_host_from_wasm<T>(store: &mut StoreInner<T>, func: u32) -> Re
         .iter()
         .map(|ty| Val::default_for(*ty).unwrap_or(Val::I32(0)))
         .collect();
-    let Some(host) = host else {
-        // `call` runs it (as machine code), counting the nesting itself.
-        return call(store, func, &params, &mut results)
-            .and_then(|()| write_results(&mut store.core, args_at, &results));
-    };
     if core.call_nesting >= core.limits.max_host_reentry {
         return Err(trap(core, TrapCode::StackOverflow).into());
     }
@@ -187,6 +185,32 @@ pub(crate) fn call_host_from_wasm<T>(store: &mut StoreInner<T>, func: u32) -> Re
     store.core.call_nesting -= 1;
     outcome?;
     write_results(&mut store.core, args_at, &results)
+}
+
+/// A wasm function called by the tiered engine's interpreter through the
+/// host-call exit, run through the embedder's call path (`call`, which
+/// picks the tier); its arguments and results are the slots at the top of
+/// the stack, as for a host function.
+pub(crate) fn call_wasm_from_interpreter<T>(
+    store: &mut StoreInner<T>,
+    func: u32,
+) -> Result<(), Error> {
+    let core = &mut store.core;
+    let ty = core.funcs[func as usize].ty.clone();
+    let args_at = core.stack_top - ty.params.len();
+    let params: Vec<Val> = ty
+        .params
+        .iter()
+        .enumerate()
+        .map(|(at, ty)| from_slot(core.id, core.stack[args_at + at], *ty))
+        .collect();
+    let mut results: Vec<Val> = ty
+        .results
+        .iter()
+        .map(|ty| Val::default_for(*ty).unwrap_or(Val::I32(0)))
+        .collect();
+    call(store, func, &params, &mut results)
+        .and_then(|()| write_results(&mut store.core, args_at, &results))
 }
 
 /// Writes a callee's `results` over its arguments at `args_at`, the top of

@@ -15,6 +15,8 @@
 //! - [`guard_memory`]: linear memories reserved with guard pages, and
 //!   [`signals`]: the fault handler that turns an unchecked out-of-bounds
 //!   access hitting them into a trap (`docs/decisions/0009-guard-pages.md`);
+//! - [`stack`]: the stack compiled code runs on, and the budget the
+//!   configured call-depth and value-stack limits give it;
 //! - [`tier`]: the JIT as an engine kind (`EngineKind::Jit` / `Auto`): the
 //!   store's session slot, the tiered engine's call counters, the call path.
 //!
@@ -27,6 +29,7 @@ mod guard_memory;
 mod helpers;
 mod session;
 mod signals;
+mod stack;
 mod tier;
 mod vm;
 
@@ -34,5 +37,5 @@ pub(crate) use guard_memory::{GUARD_BYTES, GuardedMemory};
 pub use session::JitSession;
 pub(crate) use signals::guard_pages_supported;
 pub use tier::JitStats;
-pub(crate) use tier::{JitSlot, TierCounters, enter_hot_loop, run_wasm};
+pub(crate) use tier::{JitSlot, TierCounters, call_from_interpreter, enter_hot_loop, run_wasm};
 pub use zwasm_codegen_aarch64::lower::{BoundsChecks, LowerOptions};

@@ -20,69 +20,15 @@ use super::compile::{CompiledModule, compile_module};
 use super::helpers;
 #[cfg(target_arch = "aarch64")]
 use super::helpers::Context;
+use super::stack::JitStack;
+#[cfg(target_arch = "aarch64")]
+use super::stack::{HOST_STACK_MARGIN, stack_budget, stack_size, thread_stack_limit};
 use super::vm::{HostCtx, VMContext, VmFuncRef, VmMemory, VmRuntime, VmTable};
 use crate::func::FuncKind;
 use crate::store::{StoreCore, StoreId, StoreInner};
 use crate::trap::{Trap, WasmBacktrace};
 use crate::values::{from_slot, typed_slot};
 use crate::{AsContextMut, Error, Func, Val};
-
-#[cfg(target_arch = "aarch64")]
-/// Stack compiled code may use below the first entry when the thread's
-/// stack bounds are unknown (the rest of a 2 MiB thread is left to the host
-/// code around it and to helpers).
-const STACK_BUDGET: u64 = 1 << 20;
-
-#[cfg(target_arch = "aarch64")]
-/// Stack left below compiled code for helpers, host functions and the
-/// interpreter they may re-enter, when the thread's stack bounds are known.
-const HOST_STACK_MARGIN: u64 = 256 << 10;
-
-/// The lowest address compiled code may use, for a first entry at stack
-/// address `here`: the thread's stack bottom plus [`HOST_STACK_MARGIN`]
-/// where the bounds are known (so deep wasm recursion gets most of a large
-/// thread stack), else `here - STACK_BUDGET`.
-#[cfg(target_arch = "aarch64")]
-fn stack_limit(here: u64) -> u64 {
-    let fallback = here.saturating_sub(STACK_BUDGET);
-    #[cfg(target_os = "linux")]
-    {
-        let mut addr: *mut libc::c_void = std::ptr::null_mut();
-        let mut size: libc::size_t = 0;
-        // SAFETY: `attr` is initialised by `pthread_getattr_np` for the
-        // calling thread before it is read, and destroyed once.
-        let ok = unsafe {
-            let mut attr: libc::pthread_attr_t = std::mem::zeroed();
-            if libc::pthread_getattr_np(libc::pthread_self(), &mut attr) != 0 {
-                return fallback;
-            }
-            let ok = libc::pthread_attr_getstack(&attr, &mut addr, &mut size) == 0;
-            libc::pthread_attr_destroy(&mut attr);
-            ok
-        };
-        let low = addr as u64;
-        let limit = low.saturating_add(HOST_STACK_MARGIN);
-        // Only trust bounds that contain `here` with room to spare.
-        if ok && limit < fallback && here < low.saturating_add(size as u64) {
-            return limit;
-        }
-    }
-    fallback
-}
-
-/// Stack compiled code is granted per frame of `Config::max_call_depth`:
-/// the prologue's stack-limit check then bounds the depth of wasm
-/// recursion by the configured limit (approximately: frames differ in
-/// size; a frame takes 32 bytes at least, small functions' frames 48–96).
-#[cfg(target_arch = "aarch64")]
-const STACK_PER_FRAME: u64 = 64;
-
-/// The lowest address compiled code may use, for a first entry at stack
-/// address `here`, so that about `max_call_depth` frames fit.
-#[cfg(target_arch = "aarch64")]
-fn depth_limit(here: u64, max_call_depth: usize) -> u64 {
-    here.saturating_sub((max_call_depth as u64).saturating_mul(STACK_PER_FRAME))
-}
 
 /// One instance as compiled code sees it.
 struct InstanceState {
@@ -142,6 +88,12 @@ pub struct JitSession {
     osr_variants: Vec<(OsrKey, Option<OsrEntry>)>,
     /// Running calls that continued in machine code at a loop header.
     osr_entries: u64,
+    /// The stack compiled code runs on (mapped at the first entry).
+    #[cfg_attr(not(target_arch = "aarch64"), allow(dead_code))]
+    stack: Option<JitStack>,
+    /// The shim that switches to `stack` for the outermost entry.
+    #[cfg_attr(not(target_arch = "aarch64"), allow(dead_code))]
+    stack_switch: Option<CodeMemory>,
 }
 
 /// Identifies an on-stack entry variant: the module (by its shared inner
@@ -213,6 +165,8 @@ impl JitSession {
             synced_shape: None,
             osr_variants: Vec::new(),
             osr_entries: 0,
+            stack: None,
+            stack_switch: None,
         }
     }
 
@@ -259,24 +213,41 @@ impl JitSession {
         params: &[u64],
         results: &mut [Val],
     ) -> Result<(), Error> {
+        let mut values = vec![0u64; params.len().max(results.len())];
+        values[..params.len()].copy_from_slice(params);
+        if !self.run_slots(store, instance, defined, &mut values)? {
+            return crate::fast::run_wasm(store, instance, defined, ty, params, results);
+        }
+        for ((result, slot), ty) in results.iter_mut().zip(&values).zip(ty.results.iter()) {
+            *result = from_slot(store.core.id, *slot, *ty);
+        }
+        Ok(())
+    }
+
+    /// Runs wasm function `defined` of `instance` as machine code, its
+    /// parameters (slots) taken from `values` and its results written
+    /// there; in lazy mode compiles its module first. `Ok(false)`: the
+    /// function has no machine code (nothing ran).
+    pub(crate) fn run_slots<T>(
+        &mut self,
+        store: &mut StoreInner<T>,
+        instance: u32,
+        defined: u32,
+        values: &mut [u64],
+    ) -> Result<bool, Error> {
         self.attach::<T>(&store.core)?;
         self.sync(&mut store.core);
         if self.lazy {
             self.tier_up(&mut store.core, instance);
         }
         let Some((trampoline, code, vmctx)) = self.entry(instance, defined) else {
-            return crate::fast::run_wasm(store, instance, defined, ty, params, results);
+            return Ok(false);
         };
         self.jit_calls += 1;
-        let mut values = vec![0u64; params.len().max(results.len())];
-        values[..params.len()].copy_from_slice(params);
-        if let Some(error) = self.enter(store, trampoline, code, vmctx, &mut values)? {
-            return Err(error);
+        match self.enter(store, trampoline, code, vmctx, values)? {
+            Some(error) => Err(error),
+            None => Ok(true),
         }
-        for ((result, slot), ty) in results.iter_mut().zip(&values).zip(ty.results.iter()) {
-            *result = from_slot(store.core.id, *slot, *ty);
-        }
-        Ok(())
     }
 
     /// Compiles the module of `instance` if that was not tried yet, and
@@ -298,11 +269,24 @@ impl JitSession {
             return;
         };
         let compiled = self.compiled_module(&module);
+        // Functions the JIT could not compile stay on the interpreter: the
+        // interpreter calls them directly rather than through the session.
+        let fallbacks: Vec<u32> = compiled
+            .map(|at| {
+                (self.modules[at].functions.iter().enumerate())
+                    .filter(|(_, func)| !func.compiled)
+                    .map(|(defined, _)| defined as u32)
+                    .collect()
+            })
+            .unwrap_or_default();
         for (index, state) in self.instances.iter_mut().enumerate() {
             if Arc::ptr_eq(&core.instances[index].module.inner, &module.inner) {
                 state.module = compiled;
                 if let Some(tier) = core.tier.as_deref_mut() {
                     tier.settle(index as u32, compiled.is_some());
+                    for &defined in &fallbacks {
+                        tier.stay_interpreted(index as u32, defined);
+                    }
                 }
             }
         }
@@ -553,6 +537,27 @@ impl JitSession {
         // compiled code from the fast interpreter); a trap's backtrace
         // continues with them after the compiled frames.
         let outer_frames = store.core.frames.len();
+        // The outermost entry runs on the session's own stack (see
+        // `super::stack`) with what is left of the configured limits as its
+        // budget; nested entries (host → wasm) continue where they are.
+        let switch = if self.runtime.data.is_null() {
+            let core = &store.core;
+            let budget = stack_budget(&core.limits, core.frames.len(), core.stack_top);
+            match self.own_stack(&core.limits) {
+                Some((top, low, switch)) => {
+                    self.runtime.stack_limit = top.saturating_sub(budget).max(low);
+                    Some((top, switch))
+                }
+                None => {
+                    let here = &outer_frames as *const usize as u64;
+                    self.runtime.stack_limit =
+                        thread_stack_limit(here).max(here.saturating_sub(budget));
+                    None
+                }
+            }
+        } else {
+            None
+        };
         let this: *mut JitSession = self;
         let store: *mut StoreInner<T> = store;
         let mut context = Context {
@@ -571,22 +576,27 @@ impl JitSession {
         // SAFETY: from here until the trampoline returns, the session, the
         // store and the context are only used through these raw pointers
         // (by compiled code, helpers, host calls and the fault handler).
-        let (outer_data, trapped) = unsafe {
+        // The trampoline and the stack switch have the signatures they are
+        // transmuted to (`trampoline` module of the backend).
+        let trapped = unsafe {
             let runtime = &mut *(*this).runtime as *mut VmRuntime;
             let outer_data = (*runtime).data;
-            if outer_data.is_null() {
-                let here = &context as *const Context as u64;
-                let depth = (*store).core.limits.max_call_depth;
-                (*runtime).stack_limit = stack_limit(here).max(depth_limit(here, depth));
-            }
             (*runtime).data = context_ptr.cast();
-            let entry: extern "C" fn(*mut VMContext, usize, *mut u64) -> u32 =
-                std::mem::transmute(trampoline);
-            let trapped = entry(vmctx, code, values.as_mut_ptr());
+            let trapped = match switch {
+                Some((top, switch)) => {
+                    let switch: extern "C" fn(*mut VMContext, usize, *mut u64, u64, usize) -> u32 =
+                        std::mem::transmute(switch);
+                    switch(vmctx, code, values.as_mut_ptr(), top, trampoline)
+                }
+                None => {
+                    let entry: extern "C" fn(*mut VMContext, usize, *mut u64) -> u32 =
+                        std::mem::transmute(trampoline);
+                    entry(vmctx, code, values.as_mut_ptr())
+                }
+            };
             (*runtime).data = outer_data;
-            (outer_data, trapped)
+            trapped
         };
-        let _ = outer_data;
         drop(activation);
         if let Some(panic) = context.panic.take() {
             std::panic::resume_unwind(panic);
@@ -597,6 +607,31 @@ impl JitSession {
         // SAFETY: the call is over; the store is ours again.
         let core = unsafe { &(*store).core };
         Ok(Some(self.trap_error(core, outer_frames)))
+    }
+
+    /// The session's stack for compiled code (mapped, or remapped larger,
+    /// for `limits`) and the stack-switch shim: `(top, low, shim)`; `None`
+    /// if either cannot be made (compiled code then runs on the caller's
+    /// stack). Only called by the outermost entry: nothing runs on the
+    /// stack.
+    #[cfg(target_arch = "aarch64")]
+    fn own_stack(&mut self, limits: &crate::config::Limits) -> Option<(u64, u64, usize)> {
+        let size = stack_size(limits);
+        if self
+            .stack
+            .as_ref()
+            .is_none_or(|stack| stack.usable() < size)
+        {
+            self.stack = None;
+            self.stack = Some(JitStack::new(size)?);
+        }
+        if self.stack_switch.is_none() {
+            let bytes = trampoline::stack_switch().ok()?;
+            self.stack_switch = Some(CodeMemory::new(&bytes).ok()?);
+        }
+        let stack = self.stack.as_ref()?;
+        let switch = self.stack_switch.as_ref()?.base();
+        Some((stack.top(), stack.low() + HOST_STACK_MARGIN as u64, switch))
     }
 
     #[cfg(not(target_arch = "aarch64"))]

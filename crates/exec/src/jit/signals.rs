@@ -133,11 +133,17 @@ mod platform {
 
     thread_local! {
         /// Signal stack this module gave the thread (freed at thread exit).
-        static ALT_STACK: AltStack = const { AltStack { stack: Cell::new(std::ptr::null_mut()) } };
+        static ALT_STACK: AltStack = const {
+            AltStack { stack: Cell::new(std::ptr::null_mut()), checked: Cell::new(false) }
+        };
     }
 
     struct AltStack {
         stack: Cell<*mut libc::c_void>,
+        /// The thread's signal stack was looked at (every entry into
+        /// compiled code asks; one `sigaltstack` call per thread is enough,
+        /// since nothing removes a signal stack while its thread runs).
+        checked: Cell<bool>,
     }
 
     impl Drop for AltStack {
@@ -162,7 +168,7 @@ mod platform {
     /// stack overflow.
     pub(super) fn prepare_thread() {
         let _ = ALT_STACK.try_with(|alt| {
-            if !alt.stack.get().is_null() {
+            if alt.checked.replace(true) {
                 return;
             }
             // SAFETY: queries this thread's signal stack.

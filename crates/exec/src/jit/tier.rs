@@ -163,6 +163,18 @@ impl TierCounters {
         }
     }
 
+    /// Function `defined` of `instance` has no machine code (the JIT could
+    /// not compile it although its module compiled): never count it again.
+    pub fn stay_interpreted(&mut self, instance: u32, defined: u32) {
+        if let Some(left) = self
+            .counters
+            .get_mut(instance as usize)
+            .and_then(|funcs| funcs.get_mut(defined as usize))
+        {
+            *left = u32::MAX;
+        }
+    }
+
     /// Marks every function of `instance` as compiled (`true`) or as never
     /// to be compiled. A module that failed to compile stops counting loops
     /// too.
@@ -232,6 +244,59 @@ pub(crate) fn run_wasm<T>(
     // call path supports).
     let session = unsafe { &mut *session };
     session.run_wasm(store, instance, defined, ty, params, results)
+}
+
+/// TIERING (issue 5): the fast interpreter calls wasm function `func`
+/// (defined function `defined` of `instance`), which is hot: its arguments
+/// are the slots at the top of the store's value stack, and its results
+/// replace them there, as for a host call. Runs it as machine code,
+/// without the conversions of an embedder's call (slots stay slots).
+pub(crate) fn call_from_interpreter<T>(
+    store: &mut StoreInner<T>,
+    func: u32,
+    instance: u32,
+    defined: u32,
+) -> Result<(), Error> {
+    let core = &mut store.core;
+    let (params, results) = match core.funcs.get(func as usize) {
+        Some(entity) => (entity.ty.params.len(), entity.ty.results.len()),
+        None => return Err(Error::wrong_store()),
+    };
+    let args_at = core.stack_top - params;
+    let mut inline = [0u64; 16];
+    let mut heap = Vec::new();
+    let values: &mut [u64] = match params.max(results) {
+        count if count <= inline.len() => &mut inline[..count],
+        count => {
+            heap.resize(count, 0);
+            &mut heap
+        }
+    };
+    values[..params].copy_from_slice(&core.stack[args_at..core.stack_top]);
+    if core.call_nesting >= core.limits.max_host_reentry {
+        return Err(crate::Trap::new(crate::TrapCode::StackOverflow).into());
+    }
+    core.call_nesting += 1;
+    let options = core.engine.config().jit_options();
+    let session = core.jit.session(options, true);
+    // SAFETY: as in `run_wasm`: the session is a separate allocation owned
+    // by the store's slot, used by nothing else until this call returns.
+    let session = unsafe { &mut *session };
+    let ran = session.run_slots(store, instance, defined, values);
+    store.core.call_nesting -= 1;
+    if !ran? {
+        // No machine code (cannot happen for a function counted hot, but
+        // the interpreter's general path handles it).
+        return crate::interp::call_wasm_from_interpreter(store, func);
+    }
+    let core = &mut store.core;
+    let end = args_at + results;
+    if core.stack.len() < end {
+        core.stack.resize(end, 0);
+    }
+    core.stack[args_at..end].copy_from_slice(&values[..results]);
+    core.stack_top = end;
+    Ok(())
 }
 
 /// TIERING (issue 5): the fast interpreter's innermost frame is at a hot
