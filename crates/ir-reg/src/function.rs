@@ -26,6 +26,9 @@ pub enum ValueDef {
     Removed,
 }
 
+/// What the spare pool slots of a growing list hold (never a real value).
+pub(crate) const SPARE: Value = Value(u32::MAX);
+
 /// A value's type and definition.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
 pub struct ValueData {
@@ -229,6 +232,37 @@ impl RegFunction {
         list.len += 1;
     }
 
+    /// Appends `value` to `list`, whose storage has room for `capacity`
+    /// values. A full list moves to the end of the pool with room for twice
+    /// as many (the spare slots hold [`SPARE`] and, like the old slots, are
+    /// garbage until the next compaction), so a list grown one value at a
+    /// time while other lists grow too costs linear time overall.
+    /// `capacity` starts at 0 for a list without spare room.
+    pub(crate) fn push_to_growing_list(
+        &mut self,
+        list: &mut ValueList,
+        capacity: &mut u32,
+        value: Value,
+    ) {
+        let start = list.start as usize;
+        let len = list.len as usize;
+        if list.len >= *capacity {
+            let new_capacity = (2 * len).max(4);
+            if start + len == self.pool.len() {
+                // Already last: grow in place.
+                self.pool.resize(start + new_capacity, SPARE);
+            } else {
+                let new_start = self.pool.len();
+                self.pool.extend_from_within(start..start + len);
+                self.pool.resize(new_start + new_capacity, SPARE);
+                list.start = new_start as u32;
+            }
+            *capacity = new_capacity as u32;
+        }
+        self.pool[list.start as usize + len] = value;
+        list.len += 1;
+    }
+
     /// Removes the `index`-th value of `list`, keeping the order of the rest.
     pub(crate) fn remove_from_list(&mut self, list: &mut ValueList, index: usize) {
         let slice = self.list_mut(*list);
@@ -256,6 +290,21 @@ impl RegFunction {
         let value = self.new_value(ty, ValueDef::Param(block));
         let mut params = self.blocks[block.index()].params;
         self.push_to_list(&mut params, value);
+        self.blocks[block.index()].params = params;
+        value
+    }
+
+    /// Appends a parameter of type `ty` to `block`, whose parameter list has
+    /// room for `capacity` values (see [`RegFunction::push_to_growing_list`]).
+    pub(crate) fn add_growing_block_param(
+        &mut self,
+        block: Block,
+        ty: ValType,
+        capacity: &mut u32,
+    ) -> Value {
+        let value = self.new_value(ty, ValueDef::Param(block));
+        let mut params = self.blocks[block.index()].params;
+        self.push_to_growing_list(&mut params, capacity, value);
         self.blocks[block.index()].params = params;
         value
     }

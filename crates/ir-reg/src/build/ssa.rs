@@ -92,6 +92,11 @@ pub(super) struct Ssa {
     steps: Vec<Step>,
     results: Vec<Value>,
     chain: Vec<Block>,
+    /// Room in each edge's argument list (indexed by edge; missing: none),
+    /// so that reads append arguments in amortised constant time.
+    edge_capacity: Vec<u32>,
+    /// Room in each block's parameter list, likewise.
+    param_capacity: Vec<u32>,
 }
 
 impl Ssa {
@@ -102,6 +107,7 @@ impl Ssa {
         self.aliases.clear();
         self.steps.clear();
         self.results.clear();
+        self.edge_capacity.clear();
     }
 
     /// Registers a new (unsealed) block. Blocks are registered in index order.
@@ -113,7 +119,9 @@ impl Ssa {
             self.sealed.resize(index + 1, false);
             self.preds.resize_with(index + 1, Vec::new);
             self.incomplete.resize_with(index + 1, Vec::new);
+            self.param_capacity.resize(index + 1, 0);
         }
+        self.param_capacity[index] = 0;
         self.sealed[index] = false;
         self.preds[index].clear();
         self.incomplete[index].clear();
@@ -177,9 +185,7 @@ impl Ssa {
                         .ok_or("SSA read lost predecessor values")?;
                     for i in 0..count {
                         let edge = self.preds[block.index()][i].edge as usize;
-                        let mut args = func.edges[edge].args;
-                        func.push_to_list(&mut args, self.results[start + i]);
-                        func.edge_mut(edge).args = args;
+                        self.push_edge_arg(func, edge, self.results[start + i]);
                     }
                     self.results.truncate(start);
                     let value = self.remove_if_trivial(func, block, param);
@@ -214,7 +220,8 @@ impl Ssa {
             }
             let index = current.index();
             if !self.sealed.get(index).copied().unwrap_or(true) {
-                let param = func.add_block_param(current, ty);
+                let param =
+                    func.add_growing_block_param(current, ty, &mut self.param_capacity[index]);
                 self.incomplete[index].push((local, param));
                 break param;
             }
@@ -226,7 +233,8 @@ impl Ssa {
                     current = self.preds[index][0].from;
                 }
                 _ => {
-                    let param = func.add_block_param(current, ty);
+                    let param =
+                        func.add_growing_block_param(current, ty, &mut self.param_capacity[index]);
                     self.record(current, local, param);
                     self.steps.push(Step::Finish {
                         param,
@@ -241,6 +249,17 @@ impl Ssa {
         };
         self.record(current, local, found);
         Some(found)
+    }
+
+    /// Appends `value` to the arguments of edge `edge`.
+    fn push_edge_arg(&mut self, func: &mut RegFunction, edge: usize, value: Value) {
+        if self.edge_capacity.len() <= edge {
+            // Edges not seen yet have no spare room.
+            self.edge_capacity.resize(edge + 1, 0);
+        }
+        let mut args = func.edges[edge].args;
+        func.push_to_growing_list(&mut args, &mut self.edge_capacity[edge], value);
+        func.edge_mut(edge).args = args;
     }
 
     /// Memoises `value` as `local`'s value in `block` and in every block of
@@ -270,9 +289,7 @@ impl Ssa {
             for i in 0..self.preds[index].len() {
                 let Edge { from, edge } = self.preds[index][i];
                 let value = self.read(func, locals, local, from)?;
-                let mut args = func.edges[edge as usize].args;
-                func.push_to_list(&mut args, value);
-                func.edge_mut(edge as usize).args = args;
+                self.push_edge_arg(func, edge as usize, value);
             }
             self.remove_if_trivial(func, block, param);
         }

@@ -3,7 +3,7 @@
 //! order, instructions follow their blocks, values are numbered in order of
 //! definition, and the value and edge pools hold no garbage.
 
-use crate::entities::{Block, BlockCall, Inst, Value, ValueList};
+use crate::entities::{Block, BlockCall, BlockCallList, Inst, Value, ValueList};
 use crate::function::{BlockData, InstData, RegFunction, ValueDef};
 
 /// Renumbers `func` in its current layout order, dropping unreachable blocks
@@ -37,14 +37,16 @@ pub(crate) fn rebuild(old: &RegFunction, order: &[Block], dead_insts: &[bool]) -
         edges: Vec::with_capacity(old.edges.len()),
     };
     // Number every definition first, so that uses may come before their
-    // definitions in layout order (loop back edges).
-    let mut value_map: Vec<Option<Value>> = vec![None; old.num_values()];
+    // definitions in layout order (loop back edges). `UNMAPPED` marks
+    // values not (or no longer) defined.
+    const UNMAPPED: u32 = u32::MAX;
+    let mut value_map: Vec<u32> = vec![UNMAPPED; old.num_values()];
     let mut inst_count = 0usize;
     for (new_index, &block) in layout.iter().enumerate() {
         let new_block = Block::from_index(new_index);
         for &param in old.block_params(block) {
             let value = new.new_value(old.value_type(param), ValueDef::Param(new_block));
-            value_map[param.index()] = Some(value);
+            value_map[param.index()] = value.0;
         }
         for inst in old.block_insts(block) {
             if is_dead(inst) {
@@ -54,14 +56,14 @@ pub(crate) fn rebuild(old: &RegFunction, order: &[Block], dead_insts: &[bool]) -
             inst_count += 1;
             for &result in old.inst_results(inst) {
                 let value = new.new_value(old.value_type(result), ValueDef::Result(new_inst));
-                value_map[result.index()] = Some(value);
+                value_map[result.index()] = value.0;
             }
         }
     }
 
     let mut map_value = |new: &mut RegFunction, value: Value| -> Value {
         match value_map.get(value.index()) {
-            Some(Some(mapped)) => *mapped,
+            Some(&mapped) if mapped != UNMAPPED => Value(mapped),
             // A use of something no longer defined: keep it visible to the
             // verifier as a use of a removed value.
             _ => {
@@ -71,7 +73,7 @@ pub(crate) fn rebuild(old: &RegFunction, order: &[Block], dead_insts: &[bool]) -
                     .map_or(zwasm_decode::ValType::I32, |data| data.ty);
                 let fresh = new.new_value(ty, ValueDef::Removed);
                 if let Some(slot) = value_map.get_mut(value.index()) {
-                    *slot = Some(fresh);
+                    *slot = fresh.0;
                 }
                 fresh
             }
@@ -82,6 +84,7 @@ pub(crate) fn rebuild(old: &RegFunction, order: &[Block], dead_insts: &[bool]) -
     // the pool, so the list stays contiguous).
     let mut map_list = |new: &mut RegFunction, old_list: &[Value]| -> ValueList {
         let start = new.pool.len() as u32;
+        new.pool.reserve(old_list.len());
         for &value in old_list {
             let mapped = map_value(new, value);
             new.pool.push(mapped);
@@ -102,6 +105,18 @@ pub(crate) fn rebuild(old: &RegFunction, order: &[Block], dead_insts: &[bool]) -
             let data = old.inst(inst);
             let args = map_list(&mut new, old.inst_args(inst));
             let results = map_list(&mut new, old.inst_results(inst));
+            if data.targets.is_empty() {
+                new.insts.push(InstData {
+                    targets: BlockCallList {
+                        start: new.edges.len() as u32,
+                        len: 0,
+                    },
+                    args,
+                    results,
+                    ..*data
+                });
+                continue;
+            }
             calls.clear();
             for call in old.inst_targets(inst) {
                 let target = block_map

@@ -15,6 +15,15 @@ use crate::passes::compact::rebuild;
 /// Splits every critical edge of `func`. The new blocks are laid out right
 /// after the block the edge leaves, in edge order.
 pub fn split_critical_edges(func: &mut RegFunction) {
+    if let Some(layout) = split_in_place(func) {
+        *func = rebuild(func, &layout, &[]);
+    }
+}
+
+/// Adds the split blocks at the end of the arena and returns the layout
+/// that puts them in place, or `None` if no edge is critical (and nothing
+/// changed).
+pub(crate) fn split_in_place(func: &mut RegFunction) -> Option<Vec<Block>> {
     let cfg = Cfg::new(func);
     let mut layout: Vec<Block> = Vec::with_capacity(func.num_blocks());
     let mut split_any = false;
@@ -55,9 +64,7 @@ pub fn split_critical_edges(func: &mut RegFunction) {
             split_any = true;
         }
     }
-    if split_any {
-        *func = rebuild(func, &layout, &[]);
-    }
+    split_any.then_some(layout)
 }
 
 #[cfg(test)]

@@ -16,6 +16,15 @@ use crate::passes::copy_prop::remove_params;
 
 /// Removes dead instructions, parameters and blocks from `func`.
 pub fn dce(func: &mut RegFunction) {
+    let (_, dead_insts) = remove_dead_params(func);
+    let order: Vec<_> = func.blocks().collect();
+    *func = rebuild(func, &order, &dead_insts);
+}
+
+/// The first half of [`dce`]: removes the dead block parameters (with their
+/// edge arguments) in place and returns the CFG (which this does not
+/// change) and which instructions are dead, for the rebuild to drop.
+pub(crate) fn remove_dead_params(func: &mut RegFunction) -> (Cfg, Vec<bool>) {
     let cfg = Cfg::new(func);
     let mut param_position = vec![0u32; func.num_values()];
     for block in func.blocks() {
@@ -74,8 +83,7 @@ pub fn dce(func: &mut RegFunction) {
     }
     remove_params(func, &cfg, &dead_params);
     let dead_insts: Vec<bool> = live_inst.iter().map(|live| !live).collect();
-    let order: Vec<_> = func.blocks().collect();
-    *func = rebuild(func, &order, &dead_insts);
+    (cfg, dead_insts)
 }
 
 #[cfg(test)]

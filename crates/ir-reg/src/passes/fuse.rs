@@ -8,9 +8,35 @@ use crate::RegFunction;
 use crate::function::ValueDef;
 use crate::ops::Opcode;
 use crate::passes::compact::rebuild;
+use crate::passes::critical_edges::split_in_place;
 
 /// Fuses compares into the conditional branches of `func`.
 pub fn fuse_compare_branch(func: &mut RegFunction) {
+    let fused_compares = fuse_in_place(func);
+    if fused_compares.contains(&true) {
+        let order: Vec<_> = func.blocks().collect();
+        *func = rebuild(func, &order, &fused_compares);
+    }
+}
+
+/// [`fuse_compare_branch`] then [`crate::passes::split_critical_edges`]
+/// with one rebuild (fusion changes no edge, so splitting decides the same
+/// from the function before its rebuild).
+pub(crate) fn fuse_and_split_critical_edges(func: &mut RegFunction) {
+    let fused_compares = fuse_in_place(func);
+    match split_in_place(func) {
+        Some(layout) => *func = rebuild(func, &layout, &fused_compares),
+        None if fused_compares.contains(&true) => {
+            let order: Vec<_> = func.blocks().collect();
+            *func = rebuild(func, &order, &fused_compares);
+        }
+        None => {}
+    }
+}
+
+/// Rewrites the branches in place; returns which compares are now dead,
+/// for a rebuild to drop.
+fn fuse_in_place(func: &mut RegFunction) -> Vec<bool> {
     let uses = func.use_counts();
     let mut fused_compares = vec![false; func.num_insts()];
     for block in func.blocks() {
@@ -41,10 +67,7 @@ pub fn fuse_compare_branch(func: &mut RegFunction) {
         func.rewrite(branch, fused, &operands);
         fused_compares[compare.index()] = true;
     }
-    if fused_compares.contains(&true) {
-        let order: Vec<_> = func.blocks().collect();
-        *func = rebuild(func, &order, &fused_compares);
-    }
+    fused_compares
 }
 
 #[cfg(test)]

@@ -10,11 +10,40 @@ use crate::cfg::Cfg;
 use crate::entities::{Block, Inst, Value};
 use crate::ops::Opcode;
 use crate::passes::compact::rebuild;
+use crate::passes::dce::remove_dead_params;
 
 /// Merges every block into its predecessor where that predecessor is its
 /// only one and ends in a `jump` to it.
 pub fn merge_blocks(func: &mut RegFunction) {
     let cfg = Cfg::new(func);
+    let mut dead_insts = Vec::new();
+    if let Some(heads) = merge_in_place(func, &cfg, &mut dead_insts) {
+        *func = rebuild(func, &heads, &dead_insts);
+    }
+}
+
+/// [`crate::passes::dce`] then [`merge_blocks`] with one rebuild: both
+/// decide from the same CFG (dead-code elimination changes no edge, and the
+/// function it starts from has no unreachable blocks), and the rebuild
+/// drops the dead instructions while it lays out the merged blocks.
+pub(crate) fn dce_and_merge_blocks(func: &mut RegFunction) {
+    let (cfg, mut dead_insts) = remove_dead_params(func);
+    let order = match merge_in_place(func, &cfg, &mut dead_insts) {
+        Some(heads) => heads,
+        None => func.blocks().collect(),
+    };
+    *func = rebuild(func, &order, &dead_insts);
+}
+
+/// Merges in place: each chain's instructions are copied to the end of the
+/// arena as its head's (`dead_insts[i]`, for instructions that a rebuild
+/// will drop, is extended to the copies). Returns the heads, the layout to
+/// rebuild with, or `None` if nothing merges (and nothing changed).
+fn merge_in_place(
+    func: &mut RegFunction,
+    cfg: &Cfg,
+    dead_insts: &mut Vec<bool>,
+) -> Option<Vec<Block>> {
     let mut absorbed = vec![false; func.num_blocks()];
     let mut replacement: Vec<Value> = (0..func.num_values()).map(Value::from_index).collect();
     let mut any = false;
@@ -33,7 +62,7 @@ pub fn merge_blocks(func: &mut RegFunction) {
         any = true;
     }
     if !any {
-        return;
+        return None;
     }
     // Every block is reachable, so absorption chains end at a block that is
     // not absorbed and cannot loop: following them terminates.
@@ -79,15 +108,17 @@ pub fn merge_blocks(func: &mut RegFunction) {
         // Copy the merged sequence to the end of the arena; compaction
         // below renumbers it and drops the originals.
         let first = func.insts.len() as u32;
+        dead_insts.resize(func.insts.len(), false);
         for &inst in &merged {
             let data = func.insts[inst.index()];
             func.insts.push(data);
+            dead_insts.push(dead_insts[inst.index()]);
         }
         let data = &mut func.blocks[head.index()];
         data.first_inst = first;
         data.end_inst = func.insts.len() as u32;
     }
-    *func = rebuild(func, &heads, &[]);
+    Some(heads)
 }
 
 #[cfg(test)]

@@ -43,26 +43,82 @@ pub const DEFAULT_PIPELINE: &[(&str, Pass)] = &[
 
 /// Runs [`DEFAULT_PIPELINE`] on `func`.
 ///
+/// Neighbouring passes share rebuilds where the first one's rebuild cannot
+/// change what the second decides: `dce` with `merge_blocks`, and
+/// `fuse_compare_branch` with `split_critical_edges`. The result is the
+/// same function as running each pass in turn (tests compare them).
+///
 /// The final `compact` is skipped: `dce` and `merge_blocks` always end by
 /// rebuilding the function, the passes after them rebuild it whenever they
 /// change anything, and rebuilding a freshly rebuilt function changes
 /// nothing, so the function is compact already. Debug builds check that.
 pub fn run_default(func: &mut RegFunction) {
-    for (name, pass) in DEFAULT_PIPELINE {
-        if *name == "compact" {
-            #[cfg(debug_assertions)]
-            {
-                let mut compacted = func.clone();
-                compact(&mut compacted);
-                assert!(
-                    compacted == *func,
-                    "the pipeline left function {} not compact",
-                    func.func_index()
-                );
-            }
-            continue;
-        }
+    const_fold(func);
+    copy_prop(func);
+    merge_blocks::dce_and_merge_blocks(func);
+    fuse::fuse_and_split_critical_edges(func);
+    #[cfg(debug_assertions)]
+    {
+        let mut compacted = func.clone();
+        compact(&mut compacted);
+        assert!(
+            compacted == *func,
+            "the pipeline left function {} not compact",
+            func.func_index()
+        );
+    }
+}
+
+/// Runs every pass of [`DEFAULT_PIPELINE`] in turn, each with its own
+/// rebuild: what [`run_default`] must equal.
+pub fn run_default_stepwise(func: &mut RegFunction) {
+    for (_, pass) in DEFAULT_PIPELINE {
         pass(func);
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use zwasm_validate::Features;
+
+    use crate::compile_module;
+
+    fn assert_shared_rebuilds_change_nothing(wasm: &[u8]) {
+        let (_, functions) = compile_module(wasm, &Features::default()).expect("valid module");
+        for func in functions {
+            let mut shared = func.clone();
+            super::run_default(&mut shared);
+            let mut stepwise = func;
+            super::run_default_stepwise(&mut stepwise);
+            assert!(shared == stepwise, "function {}", shared.func_index());
+        }
+    }
+
+    #[test]
+    fn run_default_equals_the_passes_one_by_one_on_a_c_program() {
+        let path = concat!(env!("CARGO_MANIFEST_DIR"), "/../../benches/c/qsort.wasm");
+        let wasm = std::fs::read(path).expect("benches/c/qsort.wasm");
+        assert_shared_rebuilds_change_nothing(&wasm);
+    }
+
+    #[test]
+    fn run_default_equals_the_passes_one_by_one_on_folded_branches() {
+        let wasm = wat::parse_str(
+            r#"(module
+              (func (param i32 i32) (result i32) (local i32)
+                (block $done
+                  (loop $l
+                    (br_if $done (i32.ge_u (local.get 2) (local.get 1)))
+                    (if (i32.const 1) (then (local.set 0 (i32.add (local.get 0) (i32.const 0)))))
+                    (block $b (block $c
+                      (br_table $b $c $b (local.get 2)))
+                      (local.set 0 (i32.mul (local.get 0) (i32.const 3))))
+                    (local.set 2 (i32.add (local.get 2) (i32.const 1)))
+                    (br $l)))
+                (select (local.get 0) (local.get 1) (i32.lt_s (local.get 0) (local.get 1)))))"#,
+        )
+        .expect("valid wat");
+        assert_shared_rebuilds_change_nothing(&wasm);
     }
 }
 
