@@ -84,6 +84,80 @@ pub(crate) struct AddImm2 {
     pub imm1: i16,
 }
 
+/// `dst = a + imm` (`i32`), then `if f(dst, b) { goto target }`: a loop
+/// counter's step and its test, fused.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub(crate) struct AddBrCmp {
+    pub dst: Slot,
+    pub a: Slot,
+    pub b: Slot,
+    pub imm: i16,
+    pub target: u32,
+}
+
+/// `dst = a + imm` (`i32`), then `if f(dst, limit) { goto target }`.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub(crate) struct AddBrCmpImm {
+    pub dst: Slot,
+    pub a: Slot,
+    pub imm: i16,
+    pub limit: i16,
+    pub target: u32,
+}
+
+/// `t = f(a, b)`, then `dst = g(t, c)`: two dependent binary ops (float
+/// arithmetic chains), the intermediate kept in a register as well as
+/// written to its slot.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub(crate) struct Bin2 {
+    pub t: Slot,
+    pub a: Slot,
+    pub b: Slot,
+    pub dst: Slot,
+    pub c: Slot,
+}
+
+/// `t = f(a, imm)`, then `dst = g(t, c)`: an op with an immediate feeding
+/// a commutative op (hash and checksum chains).
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub(crate) struct ImmBin {
+    pub t: Slot,
+    pub a: Slot,
+    pub dst: Slot,
+    pub c: Slot,
+    pub imm: i32,
+}
+
+/// `ld = load(addr + offset)` (8 bytes of memory 0), then `dst = f(ld, b)`:
+/// a float operand straight from memory.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub(crate) struct LoadBin {
+    pub ld: Slot,
+    pub addr: Slot,
+    pub dst: Slot,
+    pub b: Slot,
+    pub offset: u32,
+}
+
+/// `dst = f(a, b)`, then `store(addr + offset, dst)` (8 bytes of memory 0).
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub(crate) struct BinStore {
+    pub dst: Slot,
+    pub a: Slot,
+    pub b: Slot,
+    pub addr: Slot,
+    pub offset: u32,
+}
+
+/// `dst = a & imm` (`i32`), then `if f(dst) { goto target }`: a bit test.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub(crate) struct AndBr {
+    pub dst: Slot,
+    pub a: Slot,
+    pub imm: i32,
+    pub target: u32,
+}
+
 /// A load or store of another memory, or with an offset beyond 32 bits:
 /// `memarg` indexes [`FastFunc::imms`] (memory, offset).
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -125,6 +199,21 @@ pub(crate) struct Copy2 {
     pub src0: Slot,
     pub dst1: Slot,
     pub src1: Slot,
+}
+
+/// A copy, then `goto target` (a loop back edge's last move).
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub(crate) struct CopyBr {
+    pub dst: Slot,
+    pub src: Slot,
+    pub target: u32,
+}
+
+/// Two independent copies, then `goto target`.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub(crate) struct Copy2Br {
+    pub copies: Copy2,
+    pub target: u32,
 }
 
 /// `dst = cond != 0 ? a : b`.
@@ -241,6 +330,18 @@ impl Const64 {
 /// * `store`: `Variant: N => |v| expr` writes the `[u8; N]` `expr` of slot `v`.
 /// * `load_idx` / `store_idx`: the same at address `a + b` (32-bit, wrapping,
 ///   as the fused `i32.add` computed it).
+/// * `add_br_cmp` / `add_br_cmp_imm`: `dst = a + imm` (`i32`), then branch
+///   when `expr` holds of `dst` and slot `b` (or `limit`), as `T`s.
+/// * `and_br`: `dst = a & imm` (`i32`), then branch when `expr` holds of it.
+/// * `bin2`: `Variant: T => |a, b| f, |t, c| g`: `t = f`, then `dst = g`
+///   (the second op is commutative, so `t` may have been either operand).
+/// * `imm_bin`: `Variant: T => |a, b| f, |t, c| g`: `t = f` with `b` the
+///   immediate as a `T`, then `dst = g` (commutative).
+/// * `load_bin`: `Variant: T => |v, b| expr`: an 8-byte load `v` (also
+///   written to its slot), then `dst = expr` (commutative: the load may
+///   have been either operand).
+/// * `bin_store`: `Variant: T => |a, b| expr`: `dst = expr`, then an 8-byte
+///   store of it.
 /// * `other`: the remaining variants and their operand struct, executed by
 ///   code written out in each dispatcher.
 macro_rules! for_each_op {
@@ -520,6 +621,59 @@ macro_rules! for_each_op {
             I32Store8Idx: 1 => |v| [v as u8];
             I32Store16Idx: 2 => |v| (v as u16).to_le_bytes();
         }
+        add_br_cmp {
+            AddBrI32Eq: u32 => |a, b| a == b;
+            AddBrI32Ne: u32 => |a, b| a != b;
+            AddBrI32LtS: i32 => |a, b| a < b;
+            AddBrI32LtU: u32 => |a, b| a < b;
+            AddBrI32GtS: i32 => |a, b| a > b;
+            AddBrI32GtU: u32 => |a, b| a > b;
+            AddBrI32LeS: i32 => |a, b| a <= b;
+            AddBrI32LeU: u32 => |a, b| a <= b;
+            AddBrI32GeS: i32 => |a, b| a >= b;
+            AddBrI32GeU: u32 => |a, b| a >= b;
+        }
+        add_br_cmp_imm {
+            AddBrI32EqImm: u32 => |a, b| a == b;
+            AddBrI32NeImm: u32 => |a, b| a != b;
+            AddBrI32LtSImm: i32 => |a, b| a < b;
+            AddBrI32LtUImm: u32 => |a, b| a < b;
+            AddBrI32GeSImm: i32 => |a, b| a >= b;
+            AddBrI32GeUImm: u32 => |a, b| a >= b;
+            AddBrI32GtSImm: i32 => |a, b| a > b;
+            AddBrI32GtUImm: u32 => |a, b| a > b;
+            AddBrI32LeSImm: i32 => |a, b| a <= b;
+            AddBrI32LeUImm: u32 => |a, b| a <= b;
+        }
+        and_br {
+            AndBrEqz32: |v| v == 0;
+            AndBrNez32: |v| v != 0;
+        }
+        bin2 {
+            F64AddAdd: f64 => |a, b| a + b, |t, c| t + c;
+            F64SubAdd: f64 => |a, b| a - b, |t, c| t + c;
+            F64MulAdd: f64 => |a, b| a * b, |t, c| t + c;
+            F64AddMul: f64 => |a, b| a + b, |t, c| t * c;
+            F64SubMul: f64 => |a, b| a - b, |t, c| t * c;
+            F64MulMul: f64 => |a, b| a * b, |t, c| t * c;
+        }
+        imm_bin {
+            I32RotlImmXor: u32 => |a, b| a.rotate_left(b % 32), |t, c| t ^ c;
+            I32ShlImmAdd: u32 => |a, b| a.wrapping_shl(b), |t, c| t.wrapping_add(c);
+            I32ShrUImmAdd: u32 => |a, b| a.wrapping_shr(b), |t, c| t.wrapping_add(c);
+            I64MulImmAdd: u64 => |a, b| a.wrapping_mul(b), |t, c| t.wrapping_add(c);
+            I64ShrUImmXor: u64 => |a, b| a.wrapping_shr(b as u32), |t, c| t ^ c;
+            I64ShlImmXor: u64 => |a, b| a.wrapping_shl(b as u32), |t, c| t ^ c;
+        }
+        load_bin {
+            F64LoadAdd: f64 => |v, b| v + b;
+            F64LoadMul: f64 => |v, b| v * b;
+        }
+        bin_store {
+            F64AddStore: f64 => |a, b| a + b;
+            F64SubStore: f64 => |a, b| a - b;
+            F64MulStore: f64 => |a, b| a * b;
+        }
         other {
             Trap(()),
             Br(u32),
@@ -535,6 +689,8 @@ macro_rules! for_each_op {
             ReturnCallIndirect(CallIndirect),
             Copy(Un),
             Copy2(Copy2),
+            CopyBr(CopyBr),
+            Copy2Br(Copy2Br),
             I32AddImm2(AddImm2),
             Const32(Const32),
             Const64(Const64),
@@ -583,6 +739,13 @@ macro_rules! define_op {
         store { $($st:ident: $stn:literal => |$stv:ident| $ste:expr;)* }
         load_idx { $($ldx:ident: $ldxn:literal => |$ldxb:ident| $ldxe:expr;)* }
         store_idx { $($stx:ident: $stxn:literal => |$stxv:ident| $stxe:expr;)* }
+        add_br_cmp { $($abc:ident: $abct:ty => |$abca:ident, $abcb:ident| $abce:expr;)* }
+        add_br_cmp_imm { $($abi:ident: $abit:ty => |$abia:ident, $abib:ident| $abie:expr;)* }
+        and_br { $($anb:ident: |$anbv:ident| $anbe:expr;)* }
+        bin2 { $($b2:ident: $b2t:ty => |$b2a:ident, $b2b:ident| $b2f:expr, |$b2x:ident, $b2c:ident| $b2g:expr;)* }
+        imm_bin { $($ib:ident: $ibt:ty => |$iba:ident, $ibb:ident| $ibf:expr, |$ibx:ident, $ibc:ident| $ibg:expr;)* }
+        load_bin { $($lb:ident: $lbt:ty => |$lbv:ident, $lbb:ident| $lbe:expr;)* }
+        bin_store { $($bs:ident: $bst:ty => |$bsa:ident, $bsb:ident| $bse:expr;)* }
         other { $($other:ident($ty:ty),)* }
     ) => {
         /// One fast-tier operation. See [`for_each_op!`] for the semantics.
@@ -600,6 +763,13 @@ macro_rules! define_op {
             $($st(Store),)*
             $($ldx(LoadIdx),)*
             $($stx(StoreIdx),)*
+            $($abc(AddBrCmp),)*
+            $($abi(AddBrCmpImm),)*
+            $($anb(AndBr),)*
+            $($b2(Bin2),)*
+            $($ib(ImmBin),)*
+            $($lb(LoadBin),)*
+            $($bs(BinStore),)*
             $($other($ty),)*
         }
 
@@ -609,7 +779,8 @@ macro_rules! define_op {
         #[allow(clippy::enum_variant_names)]
         pub(crate) enum OpKind {
             $($un,)* $($ut,)* $($bin,)* $($bt,)* $($bi,)* $($bz,)* $($bc,)* $($bci,)*
-            $($ld,)* $($st,)* $($ldx,)* $($stx,)* $($other,)*
+            $($ld,)* $($st,)* $($ldx,)* $($stx,)* $($abc,)* $($abi,)* $($anb,)* $($b2,)*
+            $($ib,)* $($lb,)* $($bs,)* $($other,)*
         }
 
         impl OpKind {
@@ -619,6 +790,9 @@ macro_rules! define_op {
                 $(stringify!($bt),)* $(stringify!($bi),)* $(stringify!($bz),)*
                 $(stringify!($bc),)* $(stringify!($bci),)* $(stringify!($ld),)*
                 $(stringify!($st),)* $(stringify!($ldx),)* $(stringify!($stx),)*
+                $(stringify!($abc),)* $(stringify!($abi),)* $(stringify!($anb),)*
+                $(stringify!($b2),)* $(stringify!($ib),)* $(stringify!($lb),)*
+                $(stringify!($bs),)*
                 $(stringify!($other),)*
             ];
         }
@@ -640,6 +814,13 @@ macro_rules! define_op {
                     $(Op::$st(_) => OpKind::$st,)*
                     $(Op::$ldx(_) => OpKind::$ldx,)*
                     $(Op::$stx(_) => OpKind::$stx,)*
+                    $(Op::$abc(_) => OpKind::$abc,)*
+                    $(Op::$abi(_) => OpKind::$abi,)*
+                    $(Op::$anb(_) => OpKind::$anb,)*
+                    $(Op::$b2(_) => OpKind::$b2,)*
+                    $(Op::$ib(_) => OpKind::$ib,)*
+                    $(Op::$lb(_) => OpKind::$lb,)*
+                    $(Op::$bs(_) => OpKind::$bs,)*
                     $(Op::$other(_) => OpKind::$other,)*
                 }
             }
@@ -651,7 +832,12 @@ macro_rules! define_op {
                     $(Op::$bz(x) => Some(&mut x.target),)*
                     $(Op::$bc(x) => Some(&mut x.target),)*
                     $(Op::$bci(x) => Some(&mut x.target),)*
+                    $(Op::$abc(x) => Some(&mut x.target),)*
+                    $(Op::$abi(x) => Some(&mut x.target),)*
+                    $(Op::$anb(x) => Some(&mut x.target),)*
                     Op::Br(target) => Some(target),
+                    Op::CopyBr(x) => Some(&mut x.target),
+                    Op::Copy2Br(x) => Some(&mut x.target),
                     _ => None,
                 }
             }
@@ -671,11 +857,22 @@ macro_rules! define_op {
                     $(Op::$st(x) => { f(x.addr); f(x.value); })*
                     $(Op::$ldx(x) => { f(x.dst); f(x.a); f(x.b); })*
                     $(Op::$stx(x) => { f(x.a); f(x.b); f(x.value); })*
+                    $(Op::$abc(x) => { f(x.dst); f(x.a); f(x.b); })*
+                    $(Op::$abi(x) => { f(x.dst); f(x.a); })*
+                    $(Op::$anb(x) => { f(x.dst); f(x.a); })*
+                    $(Op::$b2(x) => { f(x.t); f(x.a); f(x.b); f(x.dst); f(x.c); })*
+                    $(Op::$ib(x) => { f(x.t); f(x.a); f(x.dst); f(x.c); })*
+                    $(Op::$lb(x) => { f(x.ld); f(x.addr); f(x.dst); f(x.b); })*
+                    $(Op::$bs(x) => { f(x.dst); f(x.a); f(x.b); f(x.addr); })*
                     Op::BrTable(x) => f(x.index),
                     Op::Return1(src) => f(src),
                     Op::CallIndirect(x) | Op::ReturnCallIndirect(x) => f(x.index),
                     Op::Copy(x) => { f(x.dst); f(x.src); }
                     Op::Copy2(x) => { f(x.dst0); f(x.src0); f(x.dst1); f(x.src1); }
+                    Op::CopyBr(x) => { f(x.dst); f(x.src); }
+                    Op::Copy2Br(Copy2Br { copies: x, .. }) => {
+                        f(x.dst0); f(x.src0); f(x.dst1); f(x.src1);
+                    }
                     Op::I32AddImm2(x) => { f(x.dst0); f(x.a0); f(x.dst1); f(x.a1); }
                     Op::Const32(x) => f(x.dst),
                     Op::Const64(x) => f(x.dst),
@@ -743,12 +940,213 @@ impl Op {
         })
     }
 
+    /// The conditional branch `self`, fused with the `i32.add` of a small
+    /// immediate `add` run right before it, when the branch tests the
+    /// sum against a slot or a small immediate.
+    pub(crate) fn after_add(self, add: BinImm) -> Option<Op> {
+        let imm = i16::try_from(add.imm).ok()?;
+        // `f(a, b)` with the sum as `a`, or as `b` (then `mirrored(b, a)`).
+        macro_rules! slot {
+            ($x:expr, $variant:ident, $mirrored:ident) => {{
+                let x = $x;
+                let (variant, b): (fn(AddBrCmp) -> Op, Slot) = if x.a == add.dst {
+                    (Op::$variant, x.b)
+                } else if x.b == add.dst {
+                    (Op::$mirrored, x.a)
+                } else {
+                    return None;
+                };
+                variant(AddBrCmp {
+                    dst: add.dst,
+                    a: add.a,
+                    b,
+                    imm,
+                    target: x.target,
+                })
+            }};
+        }
+        macro_rules! limit {
+            ($x:expr, $variant:ident) => {{
+                let x = $x;
+                if x.a != add.dst {
+                    return None;
+                }
+                Op::$variant(AddBrCmpImm {
+                    dst: add.dst,
+                    a: add.a,
+                    imm,
+                    limit: i16::try_from(x.imm).ok()?,
+                    target: x.target,
+                })
+            }};
+        }
+        Some(match self {
+            Op::BrI32Eq(x) => slot!(x, AddBrI32Eq, AddBrI32Eq),
+            Op::BrI32Ne(x) => slot!(x, AddBrI32Ne, AddBrI32Ne),
+            Op::BrI32LtS(x) => slot!(x, AddBrI32LtS, AddBrI32GtS),
+            Op::BrI32LtU(x) => slot!(x, AddBrI32LtU, AddBrI32GtU),
+            Op::BrI32LeS(x) => slot!(x, AddBrI32LeS, AddBrI32GeS),
+            Op::BrI32LeU(x) => slot!(x, AddBrI32LeU, AddBrI32GeU),
+            Op::BrI32EqImm(x) => limit!(x, AddBrI32EqImm),
+            Op::BrI32NeImm(x) => limit!(x, AddBrI32NeImm),
+            Op::BrI32LtSImm(x) => limit!(x, AddBrI32LtSImm),
+            Op::BrI32LtUImm(x) => limit!(x, AddBrI32LtUImm),
+            Op::BrI32GeSImm(x) => limit!(x, AddBrI32GeSImm),
+            Op::BrI32GeUImm(x) => limit!(x, AddBrI32GeUImm),
+            Op::BrI32GtSImm(x) => limit!(x, AddBrI32GtSImm),
+            Op::BrI32GtUImm(x) => limit!(x, AddBrI32GtUImm),
+            Op::BrI32LeSImm(x) => limit!(x, AddBrI32LeSImm),
+            Op::BrI32LeUImm(x) => limit!(x, AddBrI32LeUImm),
+            _ => return None,
+        })
+    }
+
+    /// The unconditional branch to `target`, fused with the copy `self`
+    /// (an edge move) run right before it.
+    pub(crate) fn then_branch(self, target: u32) -> Option<Op> {
+        match self {
+            Op::Copy(x) => Some(Op::CopyBr(CopyBr {
+                dst: x.dst,
+                src: x.src,
+                target,
+            })),
+            Op::Copy2(copies) => Some(Op::Copy2Br(Copy2Br { copies, target })),
+            _ => None,
+        }
+    }
+
+    /// The commutative op `self`, fused with the op with an immediate
+    /// `first` run right before it when it uses `first`'s result.
+    pub(crate) fn after_imm(self, first: Op) -> Option<Op> {
+        let (variant, f, second): (fn(ImmBin) -> Op, BinImm, Bin) = match (first, self) {
+            (Op::I32RotlImm(f), Op::I32Xor(x)) => (Op::I32RotlImmXor, f, x),
+            (Op::I32ShlImm(f), Op::I32Add(x)) => (Op::I32ShlImmAdd, f, x),
+            (Op::I32ShrUImm(f), Op::I32Add(x)) => (Op::I32ShrUImmAdd, f, x),
+            (Op::I64MulImm(f), Op::I64Add(x)) => (Op::I64MulImmAdd, f, x),
+            (Op::I64ShrUImm(f), Op::I64Xor(x)) => (Op::I64ShrUImmXor, f, x),
+            (Op::I64ShlImm(f), Op::I64Xor(x)) => (Op::I64ShlImmXor, f, x),
+            _ => return None,
+        };
+        let c = if second.a == f.dst {
+            second.b
+        } else if second.b == f.dst {
+            second.a
+        } else {
+            return None;
+        };
+        Some(variant(ImmBin {
+            t: f.dst,
+            a: f.a,
+            dst: second.dst,
+            c,
+            imm: f.imm,
+        }))
+    }
+
+    /// `self` fused with the memory access `first` or `second` next to it:
+    /// an `f64` add or multiply of a value loaded right before it, or an
+    /// `f64` add, subtract or multiply whose result is stored right after.
+    pub(crate) fn with_access(first: Op, second: Op) -> Option<Op> {
+        match (first, second) {
+            (Op::I64Load(load), Op::F64Add(x) | Op::F64Mul(x)) => {
+                let b = if x.a == load.dst {
+                    x.b
+                } else if x.b == load.dst {
+                    x.a
+                } else {
+                    return None;
+                };
+                let fused = LoadBin {
+                    ld: load.dst,
+                    addr: load.addr,
+                    dst: x.dst,
+                    b,
+                    offset: load.offset,
+                };
+                Some(match second {
+                    Op::F64Add(_) => Op::F64LoadAdd(fused),
+                    _ => Op::F64LoadMul(fused),
+                })
+            }
+            (Op::F64Add(x) | Op::F64Sub(x) | Op::F64Mul(x), Op::I64Store(store))
+                if store.value == x.dst =>
+            {
+                let fused = BinStore {
+                    dst: x.dst,
+                    a: x.a,
+                    b: x.b,
+                    addr: store.addr,
+                    offset: store.offset,
+                };
+                Some(match first {
+                    Op::F64Add(_) => Op::F64AddStore(fused),
+                    Op::F64Sub(_) => Op::F64SubStore(fused),
+                    _ => Op::F64MulStore(fused),
+                })
+            }
+            _ => None,
+        }
+    }
+
+    /// The `f64` add or multiply `self`, fused with the `f64` op `first`
+    /// run right before it when it uses `first`'s result.
+    pub(crate) fn after_f64(self, first: Op) -> Option<Op> {
+        let (second, is_add) = match self {
+            Op::F64Add(x) => (x, true),
+            Op::F64Mul(x) => (x, false),
+            _ => return None,
+        };
+        let (variant, f): (fn(Bin2) -> Op, Bin) = match (first, is_add) {
+            (Op::F64Add(f), true) => (Op::F64AddAdd, f),
+            (Op::F64Sub(f), true) => (Op::F64SubAdd, f),
+            (Op::F64Mul(f), true) => (Op::F64MulAdd, f),
+            (Op::F64Add(f), false) => (Op::F64AddMul, f),
+            (Op::F64Sub(f), false) => (Op::F64SubMul, f),
+            (Op::F64Mul(f), false) => (Op::F64MulMul, f),
+            _ => return None,
+        };
+        let c = if second.a == f.dst {
+            second.b
+        } else if second.b == f.dst {
+            second.a
+        } else {
+            return None;
+        };
+        Some(variant(Bin2 {
+            t: f.dst,
+            a: f.a,
+            b: f.b,
+            dst: second.dst,
+            c,
+        }))
+    }
+
+    /// The zero test `self`, fused with the `i32.and` of an immediate `and`
+    /// run right before it whose result it tests.
+    pub(crate) fn after_and(self, and: BinImm) -> Option<Op> {
+        let (variant, test): (fn(AndBr) -> Op, BrTest) = match self {
+            Op::BrEqz32(test) => (Op::AndBrEqz32, test),
+            Op::BrNez32(test) => (Op::AndBrNez32, test),
+            _ => return None,
+        };
+        (test.cond == and.dst).then(|| {
+            variant(AndBr {
+                dst: and.dst,
+                a: and.a,
+                imm: and.imm,
+                target: test.target,
+            })
+        })
+    }
+
     /// Whether control never falls through to the next operation.
     pub(crate) fn is_terminator(&self) -> bool {
         matches!(
             self,
             Op::Trap(())
                 | Op::Br(_)
+                | Op::CopyBr(_)
+                | Op::Copy2Br(_)
                 | Op::BrTable(_)
                 | Op::Return0(())
                 | Op::Return1(_)

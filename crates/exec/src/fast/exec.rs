@@ -9,7 +9,7 @@
 //! generic driver only when the entry frame returns, on a trap, or to have a
 //! host function called, with the arguments in the caller's outgoing slots.
 
-use super::code::{FastFunc, MemKind, Op, Slot, for_each_op};
+use super::code::{Copy2Br, FastFunc, MemKind, Op, Slot, for_each_op};
 use super::profile::Profile;
 use super::regs::{Cursor, Regs};
 use crate::Error;
@@ -602,6 +602,13 @@ pub(crate) fn execute<const PROFILE: bool>(
             store { $($st:ident: $stn:literal => |$stv:ident| $ste:expr;)* }
             load_idx { $($ldx:ident: $ldxn:literal => |$ldxb:ident| $ldxe:expr;)* }
             store_idx { $($stx:ident: $stxn:literal => |$stxv:ident| $stxe:expr;)* }
+            add_br_cmp { $($abc:ident: $abct:ty => |$abca:ident, $abcb:ident| $abce:expr;)* }
+            add_br_cmp_imm { $($abi:ident: $abit:ty => |$abia:ident, $abib:ident| $abie:expr;)* }
+            and_br { $($anb:ident: |$anbv:ident| $anbe:expr;)* }
+            bin2 { $($b2:ident: $b2t:ty => |$b2a:ident, $b2b:ident| $b2f:expr, |$b2x:ident, $b2c:ident| $b2g:expr;)* }
+            imm_bin { $($ib:ident: $ibt:ty => |$iba:ident, $ibb:ident| $ibf:expr, |$ibx:ident, $ibc:ident| $ibg:expr;)* }
+            load_bin { $($lb:ident: $lbt:ty => |$lbv:ident, $lbb:ident| $lbe:expr;)* }
+            bin_store { $($bs:ident: $bst:ty => |$bsa:ident, $bsb:ident| $bse:expr;)* }
             other { $($other:ident($ty:ty),)* }
         ) => {
             match *$op {
@@ -683,6 +690,70 @@ pub(crate) fn execute<const PROFILE: bool>(
                     if !store::<$stxn>(memory, addr, u64::from(x.offset), $stxe) {
                         trap!(TrapCode::MemoryOutOfBounds);
                     }
+                })*
+                $(Op::$abc(x) => {
+                    let sum = add_imm(regs.get(x.a), x.imm);
+                    regs.set(x.dst, sum);
+                    let $abca = <$abct as SlotValue>::from_slot(sum);
+                    let $abcb = <$abct as SlotValue>::from_slot(regs.get(x.b));
+                    if $abce {
+                        cursor.jump(x.target);
+                    }
+                })*
+                $(Op::$abi(x) => {
+                    let sum = add_imm(regs.get(x.a), x.imm);
+                    regs.set(x.dst, sum);
+                    let $abia = <$abit as SlotValue>::from_slot(sum);
+                    let $abib = <$abit as Imm>::from_imm(i32::from(x.limit));
+                    if $abie {
+                        cursor.jump(x.target);
+                    }
+                })*
+                $(Op::$anb(x) => {
+                    let $anbv = (regs.get(x.a) as u32) & (x.imm as u32);
+                    regs.set(x.dst, u64::from($anbv));
+                    if $anbe {
+                        cursor.jump(x.target);
+                    }
+                })*
+                $(Op::$ib(x) => {
+                    let $iba = <$ibt as SlotValue>::from_slot(regs.get(x.a));
+                    let $ibb = <$ibt as Imm>::from_imm(x.imm);
+                    let $ibx = $ibf;
+                    regs.set(x.t, SlotValue::into_slot($ibx));
+                    let $ibc = <$ibt as SlotValue>::from_slot(regs.get(x.c));
+                    regs.set(x.dst, SlotValue::into_slot($ibg));
+                })*
+                $(Op::$lb(x) => {
+                    let memory = &memories[mem0].data;
+                    match load::<8>(memory, regs.get(x.addr), u64::from(x.offset)) {
+                        Some(bytes) => {
+                            let loaded = u64::from_le_bytes(bytes);
+                            regs.set(x.ld, loaded);
+                            let $lbv = <$lbt as SlotValue>::from_slot(loaded);
+                            let $lbb = <$lbt as SlotValue>::from_slot(regs.get(x.b));
+                            regs.set(x.dst, SlotValue::into_slot($lbe));
+                        }
+                        None => trap!(TrapCode::MemoryOutOfBounds),
+                    }
+                })*
+                $(Op::$bs(x) => {
+                    let memory = &mut memories[mem0].data;
+                    let $bsa = <$bst as SlotValue>::from_slot(regs.get(x.a));
+                    let $bsb = <$bst as SlotValue>::from_slot(regs.get(x.b));
+                    let value = SlotValue::into_slot($bse);
+                    regs.set(x.dst, value);
+                    if !store::<8>(memory, regs.get(x.addr), u64::from(x.offset), value.to_le_bytes()) {
+                        trap!(TrapCode::MemoryOutOfBounds);
+                    }
+                })*
+                $(Op::$b2(x) => {
+                    let $b2a = <$b2t as SlotValue>::from_slot(regs.get(x.a));
+                    let $b2b = <$b2t as SlotValue>::from_slot(regs.get(x.b));
+                    let $b2x = $b2f;
+                    regs.set(x.t, SlotValue::into_slot($b2x));
+                    let $b2c = <$b2t as SlotValue>::from_slot(regs.get(x.c));
+                    regs.set(x.dst, SlotValue::into_slot($b2g));
                 })*
                 $($extra)*
             }
@@ -778,6 +849,15 @@ pub(crate) fn execute<const PROFILE: bool>(
             Op::Copy2(x) => {
                 regs.set(x.dst0, regs.get(x.src0));
                 regs.set(x.dst1, regs.get(x.src1));
+            }
+            Op::CopyBr(x) => {
+                regs.set(x.dst, regs.get(x.src));
+                cursor.jump(x.target);
+            }
+            Op::Copy2Br(Copy2Br { copies: x, target }) => {
+                regs.set(x.dst0, regs.get(x.src0));
+                regs.set(x.dst1, regs.get(x.src1));
+                cursor.jump(target);
             }
             Op::I32AddImm2(x) => {
                 regs.set(x.dst0, add_imm(regs.get(x.a0), x.imm0));

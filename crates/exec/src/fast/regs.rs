@@ -154,6 +154,16 @@ impl<'a> Cursor<'a> {
         self.ip = self.start.wrapping_add(target as usize);
     }
 
+    /// Moves forward by `ops` ops, to a verified op (a `br_table` case:
+    /// `compile::verify::check` proved the cases follow the table).
+    #[cfg_attr(feature = "match-dispatch", allow(dead_code))]
+    #[inline(always)]
+    pub(super) fn skip(&mut self, ops: u32) {
+        self.ip = self.ip.wrapping_add(ops as usize);
+        #[cfg(debug_assertions)]
+        assert!(self.pc() < self.len, "skip past the end of the code");
+    }
+
     /// Index of the next op.
     #[inline(always)]
     pub(super) fn pc(&self) -> usize {

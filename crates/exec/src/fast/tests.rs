@@ -45,10 +45,135 @@ fn loop_variables_share_slots_with_their_next_values() {
     );
     let code = &code[0];
     println!("{code}");
-    // No copies on the back edge, the constant folded, the test at the bottom.
+    // No copies on the back edge, the constant folded, the test at the
+    // bottom, fused with the counter's increment.
     assert_eq!(count(code, "Copy"), 0, "{code}");
-    assert_eq!(count(code, "I32AddImm"), 1, "{code}");
+    assert_eq!(count(code, "I32AddImm"), 0, "{code}");
+    assert_eq!(count(code, "AddBrI32"), 1, "{code}");
     assert_eq!(count(code, "Const"), 2, "{code}");
+}
+
+/// Runs export `run` of `wat` with `arg` on the fast tier.
+fn run_i64(wat: &str, arg: i32) -> Result<i64, crate::Error> {
+    use crate::{Instance, Store};
+    let module = Module::new(&Engine::default(), wat).expect("valid module");
+    let mut store = Store::new(module.engine(), ());
+    let instance = Instance::new(&mut store, &module, &[]).expect("instantiates");
+    let run = instance
+        .get_typed_func::<i32, i64>(&mut store, "run")
+        .expect("export");
+    run.call(&mut store, arg)
+}
+
+#[test]
+fn br_table_cases_follow_the_table() {
+    let wat = r#"(module (func (export "run") (param $x i32) (result i64)
+        (block $c (block $b (block $a
+          (br_table $a $b $c (local.get $x)))
+          (return (i64.const 10)))
+          (return (i64.const 20)))
+        (i64.const 30)))"#;
+    let code = &translate(wat)[0];
+    println!("{code}");
+    // One `Br` per case (two cases and the default) right after the table.
+    let lines: Vec<&str> = code.lines().collect();
+    let at = lines
+        .iter()
+        .position(|line| line.contains("BrTable"))
+        .expect("a br_table");
+    assert!(
+        lines[at + 1..at + 4].iter().all(|l| l.contains(": Br(")),
+        "{code}"
+    );
+    for (x, expected) in [(0, 10), (1, 20), (2, 30), (3, 30), (-1, 30)] {
+        assert_eq!(run_i64(wat, x).expect("runs"), expected, "case {x}");
+    }
+}
+
+#[test]
+fn fused_counter_and_bit_tests_run_like_the_ops() {
+    // Counts down by 3 from n (signed test against a slot and an
+    // immediate) and adds the odd steps: exercises AddBr*, AndBr*.
+    let wat = r#"(module (func (export "run") (param $n i32) (result i64)
+        (local $i i32) (local $acc i64) (local $lim i32)
+        (local.set $i (local.get $n))
+        (local.set $lim (i32.const -7))
+        (loop $next
+          (if (i32.and (local.get $i) (i32.const 1))
+            (then (local.set $acc (i64.add (local.get $acc)
+                                           (i64.extend_i32_s (local.get $i))))))
+          (local.set $i (i32.add (local.get $i) (i32.const -3)))
+          (br_if $next (i32.gt_s (local.get $i) (local.get $lim))))
+        (local.set $i (i32.const -2))
+        (loop $wrap
+          (local.set $acc (i64.add (local.get $acc) (i64.const 1000)))
+          (local.set $i (i32.add (local.get $i) (i32.const 1)))
+          (br_if $wrap (i32.ne (local.get $i) (i32.const 2))))
+        (local.get $acc)))"#;
+    let code = &translate(wat)[0];
+    println!("{code}");
+    assert!(count(code, "AddBrI32") >= 2, "{code}");
+    assert!(count(code, "AndBr") >= 1, "{code}");
+    let expected = |n: i32| {
+        let mut acc = 0i64;
+        let mut i = n;
+        loop {
+            if i & 1 != 0 {
+                acc += i64::from(i);
+            }
+            i = i.wrapping_add(-3);
+            if i <= -7 {
+                break;
+            }
+        }
+        acc + 4000
+    };
+    for n in [0, 1, 10, 11, 100, -5] {
+        assert_eq!(run_i64(wat, n).expect("runs"), expected(n), "n = {n}");
+    }
+}
+
+#[test]
+fn fused_float_chains_and_back_edge_copies_run_like_the_ops() {
+    // A mandelbrot-style loop: dependent f64 ops and a back edge that
+    // moves several values.
+    let wat = r#"(module (func (export "run") (param $n i32) (result i64)
+        (local $i i32) (local $zr f64) (local $zi f64) (local $tr f64) (local $ti f64)
+        (local.set $zr (f64.const 0.25))
+        (local.set $zi (f64.const 0.5))
+        (loop $next
+          (local.set $zi (f64.add (f64.mul (f64.add (local.get $zr) (local.get $zr))
+                                           (local.get $zi))
+                                  (f64.const -0.1)))
+          (local.set $zr (f64.add (f64.sub (local.get $tr) (local.get $ti))
+                                  (f64.const 0.2)))
+          (local.set $tr (f64.mul (local.get $zr) (local.get $zr)))
+          (local.set $ti (f64.mul (local.get $zi) (local.get $zi)))
+          (local.set $i (i32.add (local.get $i) (i32.const 1)))
+          (br_if $next (i32.lt_u (local.get $i) (local.get $n))))
+        (i64.trunc_sat_f64_s (f64.mul (f64.add (local.get $tr) (local.get $ti))
+                                      (f64.const 1e12)))))"#;
+    let code = &translate(wat)[0];
+    println!("{code}");
+    assert!(count(code, "F64") > 0, "{code}");
+    let expected = |n: i32| {
+        let (mut zr, mut zi, mut tr, mut ti) = (0.25f64, 0.5f64, 0f64, 0f64);
+        let mut i = 0u32;
+        loop {
+            zi = (zr + zr) * zi + -0.1;
+            zr = (tr - ti) + 0.2;
+            tr = zr * zr;
+            ti = zi * zi;
+            i += 1;
+            if i >= n as u32 {
+                break;
+            }
+        }
+        ((tr + ti) * 1e12) as i64
+    };
+    for n in [1, 2, 5, 30] {
+        assert_eq!(run_i64(wat, n).expect("runs"), expected(n), "n = {n}");
+    }
 }
 
 #[test]

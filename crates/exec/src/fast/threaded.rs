@@ -14,13 +14,13 @@
 //! a guaranteed tail call (`become`). The feature `match-dispatch` selects
 //! the `loop { match }` inner dispatcher (`straight`) instead.
 //!
-//! Calls, returns, `br_table`, tables, globals and bulk operations stay in
+//! Calls, returns, tables, globals and bulk operations stay in
 //! the match loop: their handler returns to it with the cursor at the op,
 //! and so does a trap. Only memory 0 is reachable from here; the loop hands
 //! it in (and refetches it after every op it runs itself, so `memory.grow`
 //! and host calls are seen).
 
-use super::code::{FastFunc, Op, OpKind, for_each_op};
+use super::code::{Copy2Br, FastFunc, Op, OpKind, for_each_op};
 use super::exec::{Imm, add_imm, index_addr, load, store};
 use super::regs::{Cursor, Regs};
 use crate::interp::numeric::{self, Slot as SlotValue};
@@ -50,8 +50,8 @@ type Handler = for<'a, 'm> fn(Cursor<'a>, Regs, &'m mut [u8], u32) -> Stop;
 const FUEL: u32 = if cfg!(debug_assertions) { 64 } else { 1 << 12 };
 
 /// Runs threaded handlers from the op at `cursor` on. `func` is unused (the
-/// threaded handlers leave `br_table` to the loop); it keeps the signature
-/// of the `loop { match }` variant.
+/// threaded `br_table` reads its cases from the code); it keeps the
+/// signature of the `loop { match }` variant.
 #[inline(always)]
 pub(super) fn run(cursor: &Cursor<'_>, regs: Regs, memory: &mut [u8], _func: &FastFunc) -> Stop {
     HANDLERS[cursor.peek().kind() as usize](*cursor, regs, memory, FUEL)
@@ -126,6 +126,13 @@ macro_rules! handlers {
         store { $($st:ident: $stn:literal => |$stv:ident| $ste:expr;)* }
         load_idx { $($ldx:ident: $ldxn:literal => |$ldxb:ident| $ldxe:expr;)* }
         store_idx { $($stx:ident: $stxn:literal => |$stxv:ident| $stxe:expr;)* }
+        add_br_cmp { $($abc:ident: $abct:ty => |$abca:ident, $abcb:ident| $abce:expr;)* }
+        add_br_cmp_imm { $($abi:ident: $abit:ty => |$abia:ident, $abib:ident| $abie:expr;)* }
+        and_br { $($anb:ident: |$anbv:ident| $anbe:expr;)* }
+        bin2 { $($b2:ident: $b2t:ty => |$b2a:ident, $b2b:ident| $b2f:expr, |$b2x:ident, $b2c:ident| $b2g:expr;)* }
+        imm_bin { $($ib:ident: $ibt:ty => |$iba:ident, $ibb:ident| $ibf:expr, |$ibx:ident, $ibc:ident| $ibg:expr;)* }
+        load_bin { $($lb:ident: $lbt:ty => |$lbv:ident, $lbb:ident| $lbe:expr;)* }
+        bin_store { $($bs:ident: $bst:ty => |$bsa:ident, $bsb:ident| $bse:expr;)* }
         other { $($other:ident($ty:ty),)* }
     ) => {
         /// One handler per op kind, in `OpKind` order.
@@ -134,6 +141,8 @@ macro_rules! handlers {
             $(handlers::$bt::run,)* $(handlers::$bi::run,)* $(handlers::$bz::run,)*
             $(handlers::$bc::run,)* $(handlers::$bci::run,)* $(handlers::$ld::run,)*
             $(handlers::$st::run,)* $(handlers::$ldx::run,)* $(handlers::$stx::run,)*
+            $(handlers::$abc::run,)* $(handlers::$abi::run,)* $(handlers::$anb::run,)*
+            $(handlers::$b2::run,)* $(handlers::$ib::run,)* $(handlers::$lb::run,)* $(handlers::$bs::run,)*
             $(other_handler!($other),)*
         ];
 
@@ -275,6 +284,103 @@ macro_rules! handlers {
                     next!(cursor, regs, memory, fuel)
                 }
             })*
+            $(pub(super) mod $abc {
+                use super::*;
+                pub(in super::super) fn run<'a>(mut cursor: Cursor<'a>, regs: Regs, memory: &mut [u8], fuel: u32) -> Stop {
+                    let x = take!(cursor, $abc);
+                    let sum = add_imm(regs.get(x.a), x.imm);
+                    regs.set(x.dst, sum);
+                    let $abca = <$abct as SlotValue>::from_slot(sum);
+                    let $abcb = <$abct as SlotValue>::from_slot(regs.get(x.b));
+                    if $abce {
+                        cursor.jump(x.target);
+                    }
+                    next!(cursor, regs, memory, fuel)
+                }
+            })*
+            $(pub(super) mod $abi {
+                use super::*;
+                pub(in super::super) fn run<'a>(mut cursor: Cursor<'a>, regs: Regs, memory: &mut [u8], fuel: u32) -> Stop {
+                    let x = take!(cursor, $abi);
+                    let sum = add_imm(regs.get(x.a), x.imm);
+                    regs.set(x.dst, sum);
+                    let $abia = <$abit as SlotValue>::from_slot(sum);
+                    let $abib = <$abit as Imm>::from_imm(i32::from(x.limit));
+                    if $abie {
+                        cursor.jump(x.target);
+                    }
+                    next!(cursor, regs, memory, fuel)
+                }
+            })*
+            $(pub(super) mod $anb {
+                use super::*;
+                pub(in super::super) fn run<'a>(mut cursor: Cursor<'a>, regs: Regs, memory: &mut [u8], fuel: u32) -> Stop {
+                    let x = take!(cursor, $anb);
+                    let $anbv = (regs.get(x.a) as u32) & (x.imm as u32);
+                    regs.set(x.dst, u64::from($anbv));
+                    if $anbe {
+                        cursor.jump(x.target);
+                    }
+                    next!(cursor, regs, memory, fuel)
+                }
+            })*
+            $(pub(super) mod $ib {
+                use super::*;
+                pub(in super::super) fn run<'a>(mut cursor: Cursor<'a>, regs: Regs, memory: &mut [u8], fuel: u32) -> Stop {
+                    let x = take!(cursor, $ib);
+                    let $iba = <$ibt as SlotValue>::from_slot(regs.get(x.a));
+                    let $ibb = <$ibt as Imm>::from_imm(x.imm);
+                    let $ibx = $ibf;
+                    regs.set(x.t, SlotValue::into_slot($ibx));
+                    let $ibc = <$ibt as SlotValue>::from_slot(regs.get(x.c));
+                    regs.set(x.dst, SlotValue::into_slot($ibg));
+                    next!(cursor, regs, memory, fuel)
+                }
+            })*
+            $(pub(super) mod $lb {
+                use super::*;
+                pub(in super::super) fn run<'a>(mut cursor: Cursor<'a>, regs: Regs, memory: &mut [u8], fuel: u32) -> Stop {
+                    let x = take!(cursor, $lb);
+                    match load::<8>(memory, regs.get(x.addr), u64::from(x.offset)) {
+                        Some(bytes) => {
+                            let loaded = u64::from_le_bytes(bytes);
+                            regs.set(x.ld, loaded);
+                            let $lbv = <$lbt as SlotValue>::from_slot(loaded);
+                            let $lbb = <$lbt as SlotValue>::from_slot(regs.get(x.b));
+                            regs.set(x.dst, SlotValue::into_slot($lbe));
+                        }
+                        None => return Stop { pc: cursor.pc(), trap: Some(TrapCode::MemoryOutOfBounds) },
+                    }
+                    next!(cursor, regs, memory, fuel)
+                }
+            })*
+            $(pub(super) mod $bs {
+                use super::*;
+                pub(in super::super) fn run<'a>(mut cursor: Cursor<'a>, regs: Regs, memory: &mut [u8], fuel: u32) -> Stop {
+                    let x = take!(cursor, $bs);
+                    let $bsa = <$bst as SlotValue>::from_slot(regs.get(x.a));
+                    let $bsb = <$bst as SlotValue>::from_slot(regs.get(x.b));
+                    let value = SlotValue::into_slot($bse);
+                    regs.set(x.dst, value);
+                    if !store::<8>(memory, regs.get(x.addr), u64::from(x.offset), value.to_le_bytes()) {
+                        return Stop { pc: cursor.pc(), trap: Some(TrapCode::MemoryOutOfBounds) };
+                    }
+                    next!(cursor, regs, memory, fuel)
+                }
+            })*
+            $(pub(super) mod $b2 {
+                use super::*;
+                pub(in super::super) fn run<'a>(mut cursor: Cursor<'a>, regs: Regs, memory: &mut [u8], fuel: u32) -> Stop {
+                    let x = take!(cursor, $b2);
+                    let $b2a = <$b2t as SlotValue>::from_slot(regs.get(x.a));
+                    let $b2b = <$b2t as SlotValue>::from_slot(regs.get(x.b));
+                    let $b2x = $b2f;
+                    regs.set(x.t, SlotValue::into_slot($b2x));
+                    let $b2c = <$b2t as SlotValue>::from_slot(regs.get(x.c));
+                    regs.set(x.dst, SlotValue::into_slot($b2g));
+                    next!(cursor, regs, memory, fuel)
+                }
+            })*
         }
     };
 }
@@ -285,11 +391,20 @@ macro_rules! other_handler {
     (Br) => {
         br
     };
+    (BrTable) => {
+        br_table
+    };
     (Copy) => {
         copy
     };
     (Copy2) => {
         copy2
+    };
+    (CopyBr) => {
+        copy_br
+    };
+    (Copy2Br) => {
+        copy2_br
     };
     (I32AddImm2) => {
         add_imm2
@@ -323,6 +438,24 @@ fn br<'a>(mut cursor: Cursor<'a>, regs: Regs, memory: &mut [u8], fuel: u32) -> S
     next!(cursor, regs, memory, fuel)
 }
 
+/// `br_table`: the cases follow the op as one `Br` each, the last the
+/// default (emission lays them out so and the verifier checks it).
+fn br_table<'a>(mut cursor: Cursor<'a>, regs: Regs, memory: &mut [u8], fuel: u32) -> Stop {
+    let x = take!(cursor, BrTable);
+    let index = regs.get(x.index) as u32;
+    let case = index.min(x.len.wrapping_sub(1));
+    cursor.skip(case);
+    let Op::Br(target) = *cursor.peek() else {
+        // Impossible (verified); the loop runs the `br_table` itself.
+        return Stop {
+            pc: cursor.pc() - 1 - case as usize,
+            trap: None,
+        };
+    };
+    cursor.jump(target);
+    next!(cursor, regs, memory, fuel)
+}
+
 fn copy<'a>(mut cursor: Cursor<'a>, regs: Regs, memory: &mut [u8], fuel: u32) -> Stop {
     let x = take!(cursor, Copy);
     regs.set(x.dst, regs.get(x.src));
@@ -333,6 +466,21 @@ fn copy2<'a>(mut cursor: Cursor<'a>, regs: Regs, memory: &mut [u8], fuel: u32) -
     let x = take!(cursor, Copy2);
     regs.set(x.dst0, regs.get(x.src0));
     regs.set(x.dst1, regs.get(x.src1));
+    next!(cursor, regs, memory, fuel)
+}
+
+fn copy_br<'a>(mut cursor: Cursor<'a>, regs: Regs, memory: &mut [u8], fuel: u32) -> Stop {
+    let x = take!(cursor, CopyBr);
+    regs.set(x.dst, regs.get(x.src));
+    cursor.jump(x.target);
+    next!(cursor, regs, memory, fuel)
+}
+
+fn copy2_br<'a>(mut cursor: Cursor<'a>, regs: Regs, memory: &mut [u8], fuel: u32) -> Stop {
+    let Copy2Br { copies: x, target } = take!(cursor, Copy2Br);
+    regs.set(x.dst0, regs.get(x.src0));
+    regs.set(x.dst1, regs.get(x.src1));
+    cursor.jump(target);
     next!(cursor, regs, memory, fuel)
 }
 

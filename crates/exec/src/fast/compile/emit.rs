@@ -30,8 +30,9 @@ use super::alloc::NO_SLOT;
 enum Patch {
     /// The target of the branch op at this index.
     Op(usize),
-    /// Entry of `FastFunc::targets`.
-    Table(usize),
+    /// Entry `table` of `FastFunc::targets` and the `Br` op at `op` (a
+    /// `br_table` case, which has both).
+    Both { table: usize, op: usize },
 }
 
 /// The output of emission, before assembly into a `FastFunc`.
@@ -173,8 +174,11 @@ impl<'a> Emitter<'a> {
                     *target = pc;
                 }
             }
-            Patch::Table(at) => {
-                if let Some(target) = self.out.targets.get_mut(at) {
+            Patch::Both { table, op } => {
+                if let Some(target) = self.out.targets.get_mut(table) {
+                    *target = pc;
+                }
+                if let Some(target) = self.out.code.get_mut(op).and_then(Op::target_mut) {
                     *target = pc;
                 }
             }
@@ -202,8 +206,48 @@ impl<'a> Emitter<'a> {
             });
             return;
         }
+        // A float op using the result of the float op or the load right
+        // before it, or a store of the float op's result right before it.
+        if self.out.code.len() > self.fuse_floor
+            && let Some(last) = self.out.code.last_mut()
+            && let Some(fused) = op
+                .after_f64(*last)
+                .or_else(|| op.after_imm(*last))
+                .or_else(|| Op::with_access(*last, op))
+        {
+            *last = fused;
+            // A fused store traps as the store, at its own offset.
+            if matches!(op, Op::I64Store(_))
+                && let Some(offset) = self.out.offsets.last_mut()
+            {
+                *offset = self.offset;
+            }
+            return;
+        }
         self.out.code.push(op);
         self.out.offsets.push(self.offset);
+    }
+
+    /// Emits the conditional branch `op`, fused with the op before it when
+    /// that op computes what it tests (a loop counter's `i32.add` of an
+    /// immediate, a bit test's `i32.and`) and no branch lands between them.
+    /// Returns the index of the op that holds the branch target.
+    fn emit_branch(&mut self, op: Op) -> usize {
+        if self.out.code.len() > self.fuse_floor
+            && let Some(last) = self.out.code.last_mut()
+        {
+            let fused = match *last {
+                Op::I32AddImm(add) => op.after_add(add),
+                Op::I32AndImm(and) => op.after_and(and),
+                _ => None,
+            };
+            if let Some(fused) = fused {
+                *last = fused;
+                return self.out.code.len() - 1;
+            }
+        }
+        self.emit(op);
+        self.out.code.len() - 1
     }
 
     /// The slot of `value`, which must have one.
@@ -664,19 +708,29 @@ impl<'a> Emitter<'a> {
                 )
             }
             Opcode::BrTable => {
+                // The targets go both to the side table (for the match
+                // loops) and, as one `Br` per case, right after the op, so
+                // that the threaded handler finds case `i` at op `pc + 1 +
+                // i` without the function's side tables (the verifier
+                // checks that the two agree).
                 let index = arg(0)?;
                 let start = self.out.targets.len();
                 let edges = func.inst_targets(inst).len();
-                for edge in 0..edges {
-                    let patch = Patch::Table(self.out.targets.len());
-                    self.out.targets.push(u32::MAX);
-                    self.edge_target(patch, inst, edge)?;
-                }
                 self.emit(Op::BrTable(BrTable {
                     index,
                     targets: start as u32,
                     len: edges as u32,
                 }));
+                for edge in 0..edges {
+                    let patch = Patch::Both {
+                        table: self.out.targets.len(),
+                        op: self.out.code.len(),
+                    };
+                    self.out.targets.push(u32::MAX);
+                    self.out.code.push(Op::Br(u32::MAX));
+                    self.out.offsets.push(self.offset);
+                    self.edge_target(patch, inst, edge)?;
+                }
                 Ok(())
             }
             Opcode::Return => {
@@ -767,11 +821,10 @@ impl<'a> Emitter<'a> {
         } else {
             (cond, 0, 1)
         };
-        let at = self.out.code.len();
         let op = cond
             .op(a, b, u32::MAX)
             .ok_or_else(|| self.internal("branch operands without a form"))?;
-        self.emit(op);
+        let at = self.emit_branch(op);
         self.edge_target(Patch::Op(at), inst, jump_edge)?;
         self.jump_edge(inst, fall_edge, next, thread)
     }
@@ -811,6 +864,17 @@ impl<'a> Emitter<'a> {
     }
 
     fn branch_to(&mut self, target: Block) {
+        // The edge's last move and the jump in one op, unless a branch
+        // lands between them.
+        if self.out.code.len() > self.fuse_floor
+            && let Some(last) = self.out.code.last_mut()
+            && let Some(fused) = last.then_branch(u32::MAX)
+        {
+            *last = fused;
+            let at = self.out.code.len() - 1;
+            self.block_patches.push((Patch::Op(at), target));
+            return;
+        }
         let at = self.out.code.len();
         self.emit(Op::Br(u32::MAX));
         self.block_patches.push((Patch::Op(at), target));

@@ -44,6 +44,15 @@ pub(super) fn check(func: &FastFunc) -> Result<(), String> {
                         if targets.iter().any(|&t| t as usize >= len) {
                             return Err(format!("br_table at {pc} branches out of the code"));
                         }
+                        // The threaded handler reads case `i` from the
+                        // `Br` at `pc + 1 + i`.
+                        let inline = func.code.get(pc + 1..pc + 1 + targets.len());
+                        let agree = inline.is_some_and(|ops| {
+                            ops.iter().zip(targets).all(|(op, &t)| *op == Op::Br(t))
+                        });
+                        if !agree {
+                            return Err(format!("br_table at {pc} without its inline cases"));
+                        }
                     }
                     _ => return Err(format!("br_table at {pc} has no targets")),
                 }
