@@ -165,18 +165,7 @@ pub(crate) fn call_host_from_wasm<T>(store: &mut StoreInner<T>, func: u32) -> Re
     };
     let ty = entity.ty.clone();
     let caller_instance = core.frames.last().map(|frame| frame.instance);
-    let args_at = core.stack_top - ty.params.len();
-    let params: Vec<Val> = ty
-        .params
-        .iter()
-        .enumerate()
-        .map(|(at, ty)| from_slot(core.id, core.stack[args_at + at], *ty))
-        .collect();
-    let mut results: Vec<Val> = ty
-        .results
-        .iter()
-        .map(|ty| Val::default_for(*ty).unwrap_or(Val::I32(0)))
-        .collect();
+    let (args_at, params, mut results) = outgoing_values(core, &ty);
     if core.call_nesting >= core.limits.max_host_reentry {
         return Err(trap(core, TrapCode::StackOverflow).into());
     }
@@ -197,20 +186,23 @@ pub(crate) fn call_wasm_from_interpreter<T>(
 ) -> Result<(), Error> {
     let core = &mut store.core;
     let ty = core.funcs[func as usize].ty.clone();
-    let args_at = core.stack_top - ty.params.len();
-    let params: Vec<Val> = ty
-        .params
-        .iter()
-        .enumerate()
-        .map(|(at, ty)| from_slot(core.id, core.stack[args_at + at], *ty))
-        .collect();
-    let mut results: Vec<Val> = ty
-        .results
-        .iter()
-        .map(|ty| Val::default_for(*ty).unwrap_or(Val::I32(0)))
-        .collect();
+    let (args_at, params, mut results) = outgoing_values(core, &ty);
     call(store, func, &params, &mut results)
         .and_then(|()| write_results(&mut store.core, args_at, &results))
+}
+
+/// The arguments of a call through the host-call exit (the slots at the
+/// top of the stack, where they start, as values of `ty`) and room for its
+/// results.
+fn outgoing_values(core: &StoreCore, ty: &FuncType) -> (usize, Vec<Val>, Vec<Val>) {
+    let args_at = core.stack_top - ty.params.len();
+    let params = (ty.params.iter().enumerate())
+        .map(|(at, ty)| from_slot(core.id, core.stack[args_at + at], *ty))
+        .collect();
+    let results = (ty.results.iter())
+        .map(|ty| Val::default_for(*ty).unwrap_or(Val::I32(0)))
+        .collect();
+    (args_at, params, results)
 }
 
 /// Writes a callee's `results` over its arguments at `args_at`, the top of

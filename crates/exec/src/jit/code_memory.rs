@@ -36,7 +36,8 @@ fn os_error(what: &str) -> Error {
     ))
 }
 
-fn page_size() -> usize {
+/// The OS page size (4 KiB if it cannot be asked).
+pub(crate) fn page_size() -> usize {
     // SAFETY: sysconf has no preconditions.
     let size = unsafe { libc::sysconf(libc::_SC_PAGESIZE) };
     usize::try_from(size)

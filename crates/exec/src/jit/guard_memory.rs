@@ -14,6 +14,8 @@
 
 use std::sync::{Mutex, OnceLock, PoisonError};
 
+use super::code_memory::page_size;
+
 /// Inaccessible bytes after the 4 GiB a 32-bit index reaches: accesses
 /// whose static offset plus size fit are left unchecked by compiled code.
 pub(crate) const GUARD_BYTES: u64 = 2 << 30;
@@ -43,15 +45,6 @@ impl std::fmt::Debug for GuardedMemory {
             .field("len", &self.len)
             .finish()
     }
-}
-
-fn page_size() -> usize {
-    // SAFETY: sysconf has no preconditions.
-    let size = unsafe { libc::sysconf(libc::_SC_PAGESIZE) };
-    usize::try_from(size)
-        .ok()
-        .filter(|&s| s > 0)
-        .unwrap_or(4096)
 }
 
 /// Reservations kept for reuse once their memory is dropped.

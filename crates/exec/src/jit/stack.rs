@@ -13,6 +13,7 @@
 #![allow(unsafe_code)]
 #![cfg_attr(not(target_arch = "aarch64"), allow(dead_code))]
 
+use super::code_memory::page_size;
 use crate::config::Limits;
 
 /// Stack compiled code is granted per frame of `Config::max_call_depth`:
@@ -178,15 +179,6 @@ impl Drop for JitStack {
             libc::munmap(self.base.cast(), self.len);
         }
     }
-}
-
-fn page_size() -> usize {
-    // SAFETY: sysconf has no preconditions.
-    let size = unsafe { libc::sysconf(libc::_SC_PAGESIZE) };
-    usize::try_from(size)
-        .ok()
-        .filter(|&s| s > 0)
-        .unwrap_or(4096)
 }
 
 #[cfg(test)]
