@@ -2,11 +2,19 @@
 //! and calls (what the speed of the tier depends on).
 
 use super::code::{FastFunc, Op};
-use crate::{Engine, Module};
+use crate::{Config, Engine, EngineKind, Module};
+
+/// The fast interpreter alone (the default engine is the tiered one on
+/// aarch64, whose bytecode counts loop iterations).
+fn interp_engine() -> Engine {
+    let mut config = Config::new();
+    config.engine(EngineKind::Interp);
+    Engine::new(&config).expect("the fast interpreter runs everywhere")
+}
 
 /// The fast-tier code of every defined function of `wat`.
 fn translate(wat: &str) -> Vec<String> {
-    let module = Module::new(&Engine::default(), wat).expect("valid module");
+    let module = Module::new(&interp_engine(), wat).expect("valid module");
     module.precompile_all().expect("translates");
     let inner = &module.inner;
     (0..inner.compiled().len() as u32)
@@ -56,7 +64,7 @@ fn loop_variables_share_slots_with_their_next_values() {
 /// Runs export `run` of `wat` with `arg` on the fast tier.
 fn run_i64(wat: &str, arg: i32) -> Result<i64, crate::Error> {
     use crate::{Instance, Store};
-    let module = Module::new(&Engine::default(), wat).expect("valid module");
+    let module = Module::new(&interp_engine(), wat).expect("valid module");
     let mut store = Store::new(module.engine(), ());
     let instance = Instance::new(&mut store, &module, &[]).expect("instantiates");
     let run = instance
@@ -207,7 +215,7 @@ fn address_additions_fuse_into_loads_and_stores() {
 fn fused_address_wraps_and_traps_like_the_add() {
     use crate::{Instance, Store};
     let module = Module::new(
-        &Engine::default(),
+        &interp_engine(),
         r#"(module (memory 1) (data (i32.const 0) "*")
             (func (export "load") (param i32 i32) (result i32)
               (i32.load8_u (i32.add (local.get 0) (local.get 1))))
@@ -263,7 +271,7 @@ fn dump_file() {
         return;
     };
     let bytes = std::fs::read(&path).expect("readable module");
-    let module = Module::new(&Engine::default(), bytes).expect("valid module");
+    let module = Module::new(&interp_engine(), bytes).expect("valid module");
     module.precompile_all().expect("translates");
     let inner = &module.inner;
     for defined in 0..inner.compiled().len() as u32 {
@@ -288,7 +296,7 @@ fn translate_file_repeatedly() {
     let bytes = std::fs::read(&path).expect("readable module");
     let started = std::time::Instant::now();
     for _ in 0..20 {
-        let module = Module::new(&Engine::default(), &bytes).expect("valid module");
+        let module = Module::new(&interp_engine(), &bytes).expect("valid module");
         module.precompile_all().expect("translates");
     }
     println!("{:?} per module", started.elapsed() / 20);
