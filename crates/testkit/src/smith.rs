@@ -62,7 +62,7 @@ pub fn module(seed: u64, index: usize, fuel: u32) -> Option<Vec<u8>> {
             (state >> 24) as u8
         })
         .collect();
-    from_bytes(&bytes, index % 2 == 0, fuel)
+    from_bytes(&bytes, index.is_multiple_of(2), fuel)
 }
 
 /// A module wasm-smith builds from arbitrary `bytes` (for fuzzers).

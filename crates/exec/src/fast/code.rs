@@ -556,14 +556,15 @@ macro_rules! for_each_op {
             BrF32Ne: f32 => |a, b| a != b;
             BrF32Lt: f32 => |a, b| a < b;
             BrF32Le: f32 => |a, b| a <= b;
-            BrF32NotLt: f32 => |a, b| !(a < b);
-            BrF32NotLe: f32 => |a, b| !(a <= b);
+            // Taken when the operands are unordered (NaN), unlike Ge/Gt.
+            BrF32NotLt: f32 => |a, b| !a.lt(&b);
+            BrF32NotLe: f32 => |a, b| !a.le(&b);
             BrF64Eq: f64 => |a, b| a == b;
             BrF64Ne: f64 => |a, b| a != b;
             BrF64Lt: f64 => |a, b| a < b;
             BrF64Le: f64 => |a, b| a <= b;
-            BrF64NotLt: f64 => |a, b| !(a < b);
-            BrF64NotLe: f64 => |a, b| !(a <= b);
+            BrF64NotLt: f64 => |a, b| !a.lt(&b);
+            BrF64NotLe: f64 => |a, b| !a.le(&b);
         }
         br_cmp_imm {
             BrI32EqImm: u32 => |a, b| a == b;

@@ -52,10 +52,7 @@ impl LazyCode {
     /// The translation of defined function `defined`, if it was made.
     #[inline(always)]
     pub fn get(&self, defined: u32) -> Option<&FastFunc> {
-        match self.funcs.get(defined as usize)?.get()? {
-            Ok(func) => Some(func),
-            Err(_) => None,
-        }
+        self.funcs.get(defined as usize)?.get()?.as_ref().ok()
     }
 
     /// The translation of defined function `defined`, made now if needed.

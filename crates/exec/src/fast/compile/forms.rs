@@ -132,12 +132,15 @@ pub(super) fn binary_forms(opcode: &Opcode) -> Option<BinaryForms> {
     })
 }
 
+/// Builds the fast-tier operation of a unary ir-reg instruction.
+pub(super) type UnaryForm = fn(Un) -> Op;
+
 /// The operation of a unary ir-reg opcode with one result; `None` for the
 /// reinterpretations, which leave the bits alone (a copy), and for
 /// `i64.extend_i32_u`: every write of an `i32` to a slot zero-extends it
 /// (`Slot for u32/i32`, `values::to_slot`), so the slot already holds the
 /// `i64`.
-pub(super) fn unary_form(opcode: &Opcode) -> Option<Option<fn(Un) -> Op>> {
+pub(super) fn unary_form(opcode: &Opcode) -> Option<Option<UnaryForm>> {
     Some(Some(match opcode {
         Opcode::I32Eqz => Op::I32Eqz,
         Opcode::I32Clz => Op::I32Clz,

@@ -71,22 +71,21 @@ pub(super) fn check(func: &FastFunc) -> Result<(), String> {
                     return Err(format!("return at {pc} has a bad slot list"));
                 }
             }
-            Op::LoadExt(access) | Op::StoreExt(access) => {
+            Op::LoadExt(access) | Op::StoreExt(access)
                 if func.imms.get(access.memarg as usize).is_none()
-                    || MemKind::from_u8(access.kind).is_none()
-                {
-                    return Err(format!("memory access at {pc} has a bad immediate"));
-                }
+                    || MemKind::from_u8(access.kind).is_none() =>
+            {
+                return Err(format!("memory access at {pc} has a bad immediate"));
             }
             Op::MemoryFill(bulk)
             | Op::MemoryCopy(bulk)
             | Op::MemoryInit(bulk)
             | Op::TableFill(bulk)
             | Op::TableCopy(bulk)
-            | Op::TableInit(bulk) => {
-                if func.imms.get(bulk.imm as usize).is_none() {
-                    return Err(format!("bulk op at {pc} has a bad immediate"));
-                }
+            | Op::TableInit(bulk)
+                if func.imms.get(bulk.imm as usize).is_none() =>
+            {
+                return Err(format!("bulk op at {pc} has a bad immediate"));
             }
             _ => {}
         }
