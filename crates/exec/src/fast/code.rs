@@ -899,6 +899,18 @@ macro_rules! define_op {
 
 for_each_op!(define_op!);
 
+/// The operand of a commutative binary operation `(a, b)` that is not
+/// `t`, if one of them is `t` (the result of the operation fused before it).
+fn other_operand(a: Slot, b: Slot, t: Slot) -> Option<Slot> {
+    if a == t {
+        Some(b)
+    } else if b == t {
+        Some(a)
+    } else {
+        None
+    }
+}
+
 impl Op {
     /// The load or store `self` (of memory 0) at address `a + b` instead of
     /// its own address operand, which the caller drops.
@@ -1028,13 +1040,7 @@ impl Op {
             (Op::I64ShlImm(f), Op::I64Xor(x)) => (Op::I64ShlImmXor, f, x),
             _ => return None,
         };
-        let c = if second.a == f.dst {
-            second.b
-        } else if second.b == f.dst {
-            second.a
-        } else {
-            return None;
-        };
+        let c = other_operand(second.a, second.b, f.dst)?;
         Some(variant(ImmBin {
             t: f.dst,
             a: f.a,
@@ -1106,13 +1112,7 @@ impl Op {
             (Op::F64Mul(f), false) => (Op::F64MulMul, f),
             _ => return None,
         };
-        let c = if second.a == f.dst {
-            second.b
-        } else if second.b == f.dst {
-            second.a
-        } else {
-            return None;
-        };
+        let c = other_operand(second.a, second.b, f.dst)?;
         Some(variant(Bin2 {
             t: f.dst,
             a: f.a,
