@@ -81,7 +81,7 @@ pub(crate) struct Prepared {
     pub(crate) bench: &'static Bench,
     pub(crate) wasm: PathBuf,
     pub(crate) bytes: Vec<u8>,
-    pub(crate) size: &'static str,
+    pub(crate) size: String,
 }
 
 impl Prepared {
@@ -106,13 +106,32 @@ pub(crate) fn select(only: &[String]) -> anyhow::Result<Vec<&'static Bench>> {
         .collect()
 }
 
+/// Parses `--size NAME=N` overrides: a known benchmark and a decimal size.
+pub(crate) fn parse_sizes(specs: &[String]) -> anyhow::Result<Vec<(&'static str, String)>> {
+    specs
+        .iter()
+        .map(|spec| {
+            let (name, size) = spec
+                .split_once('=')
+                .with_context(|| format!("--size `{spec}`: expected NAME=N"))?;
+            let bench = select(&[name.to_owned()])?[0];
+            if size.is_empty() || !size.bytes().all(|b| b.is_ascii_digit()) {
+                anyhow::bail!("--size `{spec}`: the size must be a decimal number");
+            }
+            Ok((bench.name, size.to_owned()))
+        })
+        .collect()
+}
+
 /// Loads each benchmark's binary, assembling WAT kernels into `scratch`
 /// (every engine is given a binary: not all peers read the text format).
+/// Sizes are the quick or full ones unless `sizes` overrides them.
 pub(crate) fn prepare(
     benches: &[&'static Bench],
     root: &Path,
     scratch: &Path,
     quick: bool,
+    sizes: &[(&'static str, String)],
 ) -> anyhow::Result<Vec<Prepared>> {
     std::fs::create_dir_all(scratch)
         .with_context(|| format!("cannot create {}", scratch.display()))?;
@@ -141,7 +160,14 @@ pub(crate) fn prepare(
                 bench,
                 wasm,
                 bytes,
-                size: if quick { bench.quick } else { bench.full },
+                size: sizes
+                    .iter()
+                    .rev()
+                    .find(|(name, _)| *name == bench.name)
+                    .map_or(if quick { bench.quick } else { bench.full }, |(_, size)| {
+                        size.as_str()
+                    })
+                    .to_owned(),
             })
         })
         .collect()
@@ -183,6 +209,26 @@ fn read_u32_leb(bytes: &[u8]) -> Option<(u32, usize)> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn size_overrides_name_a_benchmark_and_a_number() {
+        let sizes = parse_sizes(&["fib=30".to_owned(), "sieve=1000".to_owned()]).expect("valid");
+        assert_eq!(
+            sizes,
+            [("fib", "30".to_owned()), ("sieve", "1000".to_owned())]
+        );
+        for bad in ["fib", "fib=", "fib=3x", "nosuch=3", "=3"] {
+            assert!(parse_sizes(&[bad.to_owned()]).is_err(), "{bad}");
+        }
+        let root = crate::bench::workspace_root();
+        let scratch =
+            std::env::temp_dir().join(format!("zwasm-bench-sizes-{}", std::process::id()));
+        let benches = select(&["fib".to_owned(), "loops".to_owned()]).expect("known");
+        let prepared = prepare(&benches, &root, &scratch, true, &sizes).expect("prepared");
+        let _ = std::fs::remove_dir_all(&scratch);
+        assert_eq!(prepared[0].size, "30");
+        assert_eq!(prepared[1].size, benches[1].quick);
+    }
 
     #[test]
     fn names_are_unique_and_sources_exist() {

@@ -34,7 +34,7 @@ pub(crate) struct Engine {
 
 impl Engine {
     pub(crate) fn command(&self, bench: &Prepared) -> CommandLine {
-        self.command_for(&bench.wasm, !bench.needs_wasi(), bench.size)
+        self.command_for(&bench.wasm, !bench.needs_wasi(), &bench.size)
     }
 
     fn command_for(&self, wasm: &Path, invoke: bool, size: &str) -> CommandLine {

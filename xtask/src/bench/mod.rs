@@ -38,6 +38,10 @@ pub(crate) struct BenchArgs {
     /// [default: every one that is available].
     #[arg(long, value_name = "LIST", value_delimiter = ',')]
     engines: Vec<String>,
+    /// Run benchmark NAME at size N (its argument; repeatable), instead of
+    /// its quick or full size.
+    #[arg(long = "size", value_name = "NAME=N")]
+    sizes: Vec<String>,
     /// Run only this benchmark (repeatable).
     #[arg(long = "only", value_name = "NAME")]
     only: Vec<String>,
@@ -88,7 +92,8 @@ pub(crate) fn run(args: &BenchArgs) -> anyhow::Result<ExitCode> {
     };
 
     let benches = corpus::select(&args.only)?;
-    let prepared = corpus::prepare(&benches, &root, &scratch, args.quick)?;
+    let sizes = corpus::parse_sizes(&args.sizes)?;
+    let prepared = corpus::prepare(&benches, &root, &scratch, args.quick, &sizes)?;
     std::fs::create_dir_all(&scratch)?;
     let probes = Probes::write(&scratch)?;
     let mut notes = Vec::new();
@@ -144,6 +149,7 @@ pub(crate) fn run(args: &BenchArgs) -> anyhow::Result<ExitCode> {
         throughput: &throughput,
         notes: &notes,
         quick: args.quick,
+        sizes: &sizes,
         runs,
         load_at_end: Some(machine::load_average()),
     }
@@ -154,7 +160,9 @@ pub(crate) fn run(args: &BenchArgs) -> anyhow::Result<ExitCode> {
     let destination = match (&args.output, args.no_write) {
         (_, true) => None,
         (Some(path), false) => Some(path.clone()),
-        (None, false) if !args.quick && args.only.is_empty() => Some(root.join("docs/bench.md")),
+        (None, false) if !args.quick && args.only.is_empty() && sizes.is_empty() => {
+            Some(root.join("docs/bench.md"))
+        }
         (None, false) => None,
     };
     if let Some(path) = destination {

@@ -45,7 +45,7 @@ impl Cell {
 #[derive(Debug)]
 pub(crate) struct BenchResult {
     pub(crate) bench: &'static Bench,
-    pub(crate) size: &'static str,
+    pub(crate) size: String,
     /// One per engine, in the engine list's order.
     pub(crate) cells: Vec<Cell>,
     /// The output all passing engines printed.
@@ -97,7 +97,7 @@ pub(crate) fn run_bench(
     let output = judge_outputs(&mut cells, engines);
     BenchResult {
         bench: bench.bench,
-        size: bench.size,
+        size: bench.size.clone(),
         cells,
         output,
     }
