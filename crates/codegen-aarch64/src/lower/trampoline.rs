@@ -88,15 +88,7 @@ pub fn entry_trampoline(
     // function's frame (`frame::VMCTX`): a host-call adapter reached by a
     // tail call from the function this trampoline called finds its
     // "caller's" vmctx there.
-    a.emit(Inst::StorePair {
-        size: OperandSize::Size64,
-        rt: Gpr::FP.into(),
-        rt2: Gpr::LR.into(),
-        addr: PairAddr::PreIndex {
-            rn: SP,
-            index: pair_index(-32)?,
-        },
-    })?;
+    a.push_frame_record(32)?;
     a.emit(Inst::mov_sp(FP, SP))?;
     a.str(Gpr::X0, FP, 16)?;
     a.sub_sp(ENTRY_FRAME)?;
@@ -242,15 +234,7 @@ pub fn entry_trampoline(
         })?;
     }
     a.emit(Inst::mov_sp(SP, FP))?;
-    a.emit(Inst::LoadPair {
-        size: OperandSize::Size64,
-        rt: Gpr::FP.into(),
-        rt2: Gpr::LR.into(),
-        addr: PairAddr::PostIndex {
-            rn: SP,
-            index: pair_index(32)?,
-        },
-    })?;
+    a.pop_frame_record(32)?;
     a.emit(Inst::ret())?;
     Ok(a.buf.finish()?)
 }
@@ -265,15 +249,7 @@ pub fn host_call_adapter(
     let target = TargetDesc::aarch64();
     let cc: &CallConv = target.call_conv();
     let mut a = Asm::default();
-    a.emit(Inst::StorePair {
-        size: OperandSize::Size64,
-        rt: Gpr::FP.into(),
-        rt2: Gpr::LR.into(),
-        addr: PairAddr::PreIndex {
-            rn: SP,
-            index: pair_index(-(i64::from(frame::RECORD)))?,
-        },
-    })?;
+    a.push_frame_record(i64::from(frame::RECORD))?;
     a.emit(Inst::mov_sp(FP, SP))?;
     a.str(Gpr::X0, FP, frame::VMCTX)?;
     let buffer = (8 * params.len().max(results.len()) as u32).next_multiple_of(16);
@@ -327,15 +303,7 @@ pub fn host_call_adapter(
         }
     }
     a.emit(Inst::mov_sp(SP, FP))?;
-    a.emit(Inst::LoadPair {
-        size: OperandSize::Size64,
-        rt: Gpr::FP.into(),
-        rt2: Gpr::LR.into(),
-        addr: PairAddr::PostIndex {
-            rn: SP,
-            index: pair_index(i64::from(frame::RECORD))?,
-        },
-    })?;
+    a.pop_frame_record(i64::from(frame::RECORD))?;
     a.emit(Inst::ret())?;
 
     a.buf.bind(trap)?;
@@ -359,28 +327,12 @@ pub fn host_call_adapter(
 /// walks cross the switch.
 pub fn stack_switch() -> Result<Vec<u8>, TrampolineError> {
     let mut a = Asm::default();
-    a.emit(Inst::StorePair {
-        size: OperandSize::Size64,
-        rt: Gpr::FP.into(),
-        rt2: Gpr::LR.into(),
-        addr: PairAddr::PreIndex {
-            rn: SP,
-            index: pair_index(-16)?,
-        },
-    })?;
+    a.push_frame_record(16)?;
     a.emit(Inst::mov_sp(FP, SP))?;
     a.emit(Inst::mov_sp(SP, Gpr::X3.into()))?;
     a.emit(Inst::Blr { rn: Gpr::X4 })?;
     a.emit(Inst::mov_sp(SP, FP))?;
-    a.emit(Inst::LoadPair {
-        size: OperandSize::Size64,
-        rt: Gpr::FP.into(),
-        rt2: Gpr::LR.into(),
-        addr: PairAddr::PostIndex {
-            rn: SP,
-            index: pair_index(16)?,
-        },
-    })?;
+    a.pop_frame_record(16)?;
     a.emit(Inst::ret())?;
     Ok(a.buf.finish()?)
 }
@@ -514,6 +466,33 @@ impl Asm {
             rd,
             rn,
             imm,
+        })
+    }
+
+    /// `stp x29, x30, [sp, #-bytes]!`: a frame record at the bottom of
+    /// `bytes` newly allocated bytes.
+    fn push_frame_record(&mut self, bytes: i64) -> Result<(), TrampolineError> {
+        self.emit(Inst::StorePair {
+            size: OperandSize::Size64,
+            rt: Gpr::FP.into(),
+            rt2: Gpr::LR.into(),
+            addr: PairAddr::PreIndex {
+                rn: SP,
+                index: pair_index(-bytes)?,
+            },
+        })
+    }
+
+    /// `ldp x29, x30, [sp], #bytes`: the frame record back, `bytes` freed.
+    fn pop_frame_record(&mut self, bytes: i64) -> Result<(), TrampolineError> {
+        self.emit(Inst::LoadPair {
+            size: OperandSize::Size64,
+            rt: Gpr::FP.into(),
+            rt2: Gpr::LR.into(),
+            addr: PairAddr::PostIndex {
+                rn: SP,
+                index: pair_index(bytes)?,
+            },
         })
     }
 

@@ -137,13 +137,7 @@ pub(crate) fn compile_module(
         })
         .collect::<Result<_, Error>>()?;
 
-    let mut bytes = Vec::new();
-    let mut placed = Vec::with_capacity(compiled.len());
-    for code in &compiled {
-        bytes.resize(bytes.len().next_multiple_of(FUNCTION_ALIGN), 0);
-        placed.push(bytes.len());
-        bytes.extend_from_slice(&code.bytes);
-    }
+    let (mut bytes, placed) = lay_out(compiled.iter().map(|code| code.bytes.as_slice()));
     for (code, &at) in compiled.iter().zip(&placed) {
         for reloc in &code.relocations {
             let target = reloc
@@ -151,15 +145,7 @@ pub(crate) fn compile_module(
                 .checked_sub(description.func_imports)
                 .and_then(|defined| placed.get(defined as usize))
                 .ok_or_else(|| unsupported(format!("call to function {}", reloc.target)))?;
-            let site = at + reloc.offset as usize;
-            let distance = *target as i64 - site as i64;
-            let offset = BranchOffset26::from_bytes(distance)
-                .ok_or_else(|| unsupported("module code larger than 128 MiB"))?;
-            let inst = match reloc.kind {
-                RelocKind::Call26 => Inst::Bl { offset },
-                RelocKind::Jump26 => Inst::B { offset },
-            };
-            bytes[site..site + 4].copy_from_slice(&inst.encode().to_le_bytes());
+            patch_branch(&mut bytes, at, reloc, *target)?;
         }
     }
     let mut trampolines = Vec::with_capacity(description.types.len());
@@ -224,26 +210,12 @@ pub(crate) fn compile_osr(
     for &callee in &callees {
         pieces.push(fallback_stub(callee)?);
     }
-    let mut bytes = Vec::new();
-    let mut placed = Vec::with_capacity(pieces.len());
-    for piece in &pieces {
-        bytes.resize(bytes.len().next_multiple_of(FUNCTION_ALIGN), 0);
-        placed.push(bytes.len());
-        bytes.extend_from_slice(&piece.bytes);
-    }
+    let (mut bytes, placed) = lay_out(pieces.iter().map(|piece| piece.bytes.as_slice()));
     for reloc in &pieces[0].relocations {
         let stub = callees
             .binary_search(&reloc.target)
             .map_err(|_| unsupported("OSR call target"))?;
-        let site = placed[0] + reloc.offset as usize;
-        let distance = placed[stub + 1] as i64 - site as i64;
-        let offset = BranchOffset26::from_bytes(distance)
-            .ok_or_else(|| unsupported("OSR code larger than 128 MiB"))?;
-        let inst = match reloc.kind {
-            RelocKind::Call26 => Inst::Bl { offset },
-            RelocKind::Jump26 => Inst::B { offset },
-        };
-        bytes[site..site + 4].copy_from_slice(&inst.encode().to_le_bytes());
+        patch_branch(&mut bytes, placed[0], reloc, placed[stub + 1])?;
     }
     let ty = description
         .types
@@ -281,6 +253,39 @@ pub(crate) fn compile_osr(
 /// `vmctx.funcs`, which the session points at the host-call adapter (the
 /// interpreter's call path). Uses only x16/x17 and the incoming x0
 /// (vmctx), like an import call, so the arguments stay in place.
+/// Concatenates the code `pieces`, each at a [`FUNCTION_ALIGN`]ed offset:
+/// the bytes and where each piece starts.
+fn lay_out<'a>(pieces: impl ExactSizeIterator<Item = &'a [u8]>) -> (Vec<u8>, Vec<usize>) {
+    let mut bytes = Vec::new();
+    let mut placed = Vec::with_capacity(pieces.len());
+    for piece in pieces {
+        bytes.resize(bytes.len().next_multiple_of(FUNCTION_ALIGN), 0);
+        placed.push(bytes.len());
+        bytes.extend_from_slice(piece);
+    }
+    (bytes, placed)
+}
+
+/// Points the branch of `reloc` in the piece placed at `at` to offset
+/// `target` of `bytes`.
+fn patch_branch(
+    bytes: &mut [u8],
+    at: usize,
+    reloc: &lower::Relocation,
+    target: usize,
+) -> Result<(), Error> {
+    let site = at + reloc.offset as usize;
+    let distance = target as i64 - site as i64;
+    let offset = BranchOffset26::from_bytes(distance)
+        .ok_or_else(|| unsupported("code larger than 128 MiB"))?;
+    let inst = match reloc.kind {
+        RelocKind::Call26 => Inst::Bl { offset },
+        RelocKind::Jump26 => Inst::B { offset },
+    };
+    bytes[site..site + 4].copy_from_slice(&inst.encode().to_le_bytes());
+    Ok(())
+}
+
 fn fallback_stub(func_index: u32) -> Result<Piece, Error> {
     let stub_error = || unsupported("fallback stub");
     let ldr = |rt: Gpr, rn: Gpr, offset: u32| -> Result<Inst, Error> {

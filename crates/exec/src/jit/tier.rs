@@ -100,18 +100,7 @@ impl TierCounters {
     /// it on every wasm→wasm call.
     #[inline]
     pub fn count_call(&mut self, instance: u32, defined: u32) -> bool {
-        match self
-            .counters
-            .get_mut(instance as usize)
-            .and_then(|funcs| funcs.get_mut(defined as usize))
-        {
-            Some(0) => true,
-            Some(left) => {
-                *left -= 1;
-                false
-            }
-            None => false,
-        }
+        count_down(&mut self.counters, instance, defined)
     }
 
     /// Counts one loop iteration in a running call of function `defined`
@@ -120,29 +109,14 @@ impl TierCounters {
     /// every loop header it passes (under the tiered engine only).
     #[inline]
     pub fn count_loop(&mut self, instance: u32, defined: u32) -> bool {
-        match self
-            .loops
-            .get_mut(instance as usize)
-            .and_then(|funcs| funcs.get_mut(defined as usize))
-        {
-            Some(0) => true,
-            Some(left) => {
-                *left -= 1;
-                false
-            }
-            None => false,
-        }
+        count_down(&mut self.loops, instance, defined)
     }
 
     /// After an on-stack entry into function `defined` of `instance`:
     /// count again from the threshold if it worked (another running call
     /// of it may get hot too), never again if it failed.
     pub fn loop_entered(&mut self, instance: u32, defined: u32, worked: bool) {
-        if let Some(left) = self
-            .loops
-            .get_mut(instance as usize)
-            .and_then(|funcs| funcs.get_mut(defined as usize))
-        {
+        if let Some(left) = counter(&mut self.loops, instance, defined) {
             *left = if worked {
                 self.loop_threshold
             } else {
@@ -166,11 +140,7 @@ impl TierCounters {
     /// Function `defined` of `instance` has no machine code (the JIT could
     /// not compile it although its module compiled): never count it again.
     pub fn stay_interpreted(&mut self, instance: u32, defined: u32) {
-        if let Some(left) = self
-            .counters
-            .get_mut(instance as usize)
-            .and_then(|funcs| funcs.get_mut(defined as usize))
-        {
+        if let Some(left) = counter(&mut self.counters, instance, defined) {
             *left = u32::MAX;
         }
     }
@@ -185,6 +155,28 @@ impl TierCounters {
         if !compiled && let Some(funcs) = self.loops.get_mut(instance as usize) {
             funcs.fill(u32::MAX);
         }
+    }
+}
+
+/// The counter of function `defined` of `instance`, if it has one.
+#[inline]
+fn counter(counters: &mut [Box<[u32]>], instance: u32, defined: u32) -> Option<&mut u32> {
+    counters
+        .get_mut(instance as usize)
+        .and_then(|funcs| funcs.get_mut(defined as usize))
+}
+
+/// Counts one event of function `defined` of `instance` in `counters`:
+/// `true` when its counter has reached 0 (no counter: `false`).
+#[inline]
+fn count_down(counters: &mut [Box<[u32]>], instance: u32, defined: u32) -> bool {
+    match counter(counters, instance, defined) {
+        Some(0) => true,
+        Some(left) => {
+            *left -= 1;
+            false
+        }
+        None => false,
     }
 }
 
@@ -285,8 +277,9 @@ pub(crate) fn call_from_interpreter<T>(
     let ran = session.run_slots(store, instance, defined, values);
     store.core.call_nesting -= 1;
     if !ran? {
-        // No machine code (cannot happen for a function counted hot, but
-        // the interpreter's general path handles it).
+        // No machine code: the module just failed to compile (its counters
+        // now say "never"), so the general call path runs it on the
+        // interpreter.
         return crate::interp::call_wasm_from_interpreter(store, func);
     }
     let core = &mut store.core;

@@ -18,7 +18,7 @@ use zwasm_ir_reg::{Block, Cfg, RegFunction, Value};
 use zwasm_validate::ValidateError;
 
 use crate::fast::code::{FastFunc, Slot};
-use alloc::{Hints, allocate};
+use alloc::{Allocation, Hints, allocate};
 use analyze::Analysis;
 use emit::Emitter;
 use liveness::Liveness;
@@ -63,6 +63,32 @@ impl From<&CompileError> for crate::Error {
     }
 }
 
+/// The frame-slot allocation of a function and the analyses it was made
+/// from: one computation for [`lower`] and for on-stack entry
+/// ([`slots_at_block`]), which must find the slots the running code uses.
+struct Frame {
+    analysis: Analysis,
+    cfg: Cfg,
+    live: Liveness,
+    allocation: Allocation,
+}
+
+impl Frame {
+    fn allocate(func: &RegFunction) -> Frame {
+        let analysis = Analysis::run(func);
+        let cfg = Cfg::new(func);
+        let live = Liveness::compute(func, &cfg, &analysis);
+        let hints = Hints::compute(func, &analysis);
+        let allocation = allocate(func, &analysis, &live, &hints);
+        Frame {
+            analysis,
+            cfg,
+            live,
+            allocation,
+        }
+    }
+}
+
 /// Translates `func` (optimised ir-reg of a function of `module`);
 /// `count_loops` (the tiered engine) starts every loop header with a
 /// `LoopHeader` op.
@@ -79,11 +105,12 @@ pub(crate) fn lower(
             func: func_index,
             message: "function type out of range".into(),
         })?;
-    let analysis = Analysis::run(func);
-    let cfg = Cfg::new(func);
-    let live = Liveness::compute(func, &cfg, &analysis);
-    let hints = Hints::compute(func, &analysis);
-    let allocation = allocate(func, &analysis, &live, &hints);
+    let Frame {
+        analysis,
+        cfg,
+        allocation,
+        ..
+    } = Frame::allocate(func);
     // One more slot for breaking cycles of edge moves.
     let scratch = allocation.frame_size as usize;
     if scratch >= Slot::MAX as usize {
@@ -129,19 +156,19 @@ pub(crate) fn lower(
 /// `header` in the translation of `func` (which must be the one the running
 /// code came from). `Some(None)` for a value nothing reads (any bits do);
 /// `None` if a value that is read is not kept in a slot there, or if the
-/// allocation does not match the running code's `frame_size` (this must
-/// repeat [`lower`]'s allocation exactly).
+/// allocation does not match the running code's `frame_size`.
 pub(crate) fn slots_at_block(
     func: &RegFunction,
     header: Block,
     values: &[Value],
     frame_size: u32,
 ) -> Option<Vec<Option<Slot>>> {
-    let analysis = Analysis::run(func);
-    let cfg = Cfg::new(func);
-    let live = Liveness::compute(func, &cfg, &analysis);
-    let hints = Hints::compute(func, &analysis);
-    let allocation = allocate(func, &analysis, &live, &hints);
+    let Frame {
+        analysis,
+        live,
+        allocation,
+        ..
+    } = Frame::allocate(func);
     // `lower` may add one scratch slot.
     if frame_size != allocation.frame_size && frame_size != allocation.frame_size + 1 {
         return None;
