@@ -62,6 +62,7 @@ finish() {
   echo "== aarch64 lane stage times"
   printf '%s\n' "${timings[@]}"
   printf '%6ss  total\n' "$(($(date +%s) - lane_started))"
+  echo "disk: $(df -h . | tail -n1)"
   if [ "${#not_run[@]}" -gt 0 ]; then
     echo "== aarch64 lane: NOT RUN (not counted as passed)"
     printf '  %s\n' "${not_run[@]}"
@@ -97,6 +98,9 @@ export CARGO_TARGET_DIR="${AARCH64_TARGET_DIR:-target/aarch64}"
 # Never leave .snap.new files behind from a failing snapshot test.
 export INSTA_UPDATE=no
 export ZWASM_DIFF_CASES="${AARCH64_DIFF_CASES:-1000}"
+# No debug info in the cross build: statically linked test binaries with line
+# tables took gigabytes, and CI's disk is limited.
+export CARGO_PROFILE_RELEASE_DEBUG=false
 
 t=(--release --target "$target")
 bin="$CARGO_TARGET_DIR/$target/release"
