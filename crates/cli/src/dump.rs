@@ -107,6 +107,69 @@ pub(crate) fn dump_asm(
     emit(&text)
 }
 
+/// `--engine` of the `fast` stage: which engine's translation to print.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, clap::ValueEnum)]
+pub(crate) enum FastEngine {
+    /// The fast interpreter alone.
+    Interp,
+    /// The tiered engine: on AArch64 its bytecode counts loop iterations
+    /// (`loop_header` ops); elsewhere it is the fast interpreter.
+    Auto,
+}
+
+impl FastEngine {
+    fn kind(self) -> zwasm::EngineKind {
+        match self {
+            FastEngine::Interp => zwasm::EngineKind::Interp,
+            FastEngine::Auto => zwasm::EngineKind::Auto,
+        }
+    }
+}
+
+/// Prints the fast interpreter's bytecode of every defined function, or of
+/// the one `func` names, as `engine` translates it.
+pub(crate) fn dump_fast(
+    file: &Path,
+    func: Option<&str>,
+    engine: FastEngine,
+) -> Result<ExitCode, CliFailure> {
+    let bytes = read_module_binary(file)?;
+    let mut config = zwasm::Config::new();
+    config.engine(engine.kind());
+    let engine = zwasm::Engine::new(&config).map_err(|err| anyhow!("{err}"))?;
+    let module =
+        zwasm::Module::from_binary(&engine, &bytes).map_err(|err| invalid_module(file, err))?;
+    let description = module.description();
+    let first = description.func_imports;
+    let defined = first..first + description.bodies.len() as u32;
+    let indices: Vec<u32> = match func {
+        Some(selector) => {
+            let index = select_function_index(description, selector)?;
+            if !defined.contains(&index) {
+                return Err(anyhow!(
+                    "no function {index}: the module has {} functions",
+                    description.functions.len()
+                )
+                .into());
+            }
+            vec![index]
+        }
+        None => defined.collect(),
+    };
+    let mut text = String::new();
+    for (at, index) in indices.into_iter().enumerate() {
+        if at > 0 {
+            text.push('\n');
+        }
+        text.push_str(
+            &module
+                .fast_code_text(index)
+                .map_err(|err| anyhow!("{err}"))?,
+        );
+    }
+    emit(&text)
+}
+
 /// Writes a dump to stdout. A reader that stops early (`| head`) is no
 /// error: the dump just ends there.
 fn emit(text: &str) -> Result<ExitCode, CliFailure> {

@@ -169,6 +169,11 @@ struct DumpArgs {
     /// `asm`: canonicalize the NaNs float arithmetic produces.
     #[arg(long)]
     canonicalize_nans: bool,
+    /// `fast`: whose bytecode: `interp` (the fast interpreter alone) or
+    /// `auto` (the tiered engine's, with loop-header ops on AArch64; the
+    /// same as `interp` elsewhere).
+    #[arg(long, value_enum, default_value = "interp", value_name = "ENGINE")]
+    engine: dump::FastEngine,
 }
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq, ValueEnum)]
@@ -182,6 +187,8 @@ enum Stage {
     /// AArch64 machine code, disassembled, under the register-IR
     /// instruction each range came from (works on any host).
     Asm,
+    /// The fast interpreter's bytecode.
+    Fast,
 }
 
 /// Deep wasm recursion (and deeply nested modules) must hit zwasm's own
@@ -243,6 +250,7 @@ fn execute(cli: Cli) -> Result<ExitCode, CliFailure> {
                     canonicalize_nans: args.canonicalize_nans,
                 },
             ),
+            Stage::Fast => dump::dump_fast(&args.file, args.func.as_deref(), args.engine),
         },
     }
 }

@@ -304,6 +304,60 @@ fn dump_prints_register_ir_and_allocation() {
 }
 
 #[test]
+fn dump_prints_fast_interpreter_bytecode() {
+    let file = PathBuf::from(env!("CARGO_MANIFEST_DIR"))
+        .join("../../tests/wat/fib.wat")
+        .display()
+        .to_string();
+    let all = zwasm(&["dump", "--stage", "fast", &file]);
+    assert_eq!(code(&all), 0, "{}", stderr(&all));
+    let text = stdout(&all);
+    assert!(
+        text.starts_with("func[0] $fib_rec (param i32) (result i32)\nframe "),
+        "{text}"
+    );
+    assert!(text.contains("\n\nfunc[1] $fib_iter"), "{text}");
+    assert!(text.contains("params 1, results 1"), "{text}");
+    // The recursive calls, with their argument and result slots.
+    assert!(text.contains("call_internal func0 $fib_rec (s"), "{text}");
+    assert!(text.contains(" = i64.add s"), "{text}");
+    assert!(text.contains("; @0x"), "module offsets: {text}");
+
+    let one = zwasm(&["dump", "--stage", "fast", &file, "--func", "fib_iter"]);
+    assert_eq!(code(&one), 0, "{}", stderr(&one));
+    let text = stdout(&one);
+    assert!(text.starts_with("func[1] $fib_iter"), "{text}");
+    assert!(!text.contains("func[0]"), "{text}");
+    let by_index = zwasm(&["dump", "--stage", "fast", &file, "--func", "0"]);
+    let text = stdout(&by_index);
+    assert!(
+        text.starts_with("func[0]") && !text.contains("func[1]"),
+        "{text}"
+    );
+    let tiered = zwasm(&["dump", "--stage", "fast", "--engine", "auto", &file]);
+    assert_eq!(code(&tiered), 0, "{}", stderr(&tiered));
+    assert!(stdout(&tiered).contains("func[1] $fib_iter"));
+
+    let unknown = zwasm(&["dump", "--stage", "fast", &file, "--func", "nope"]);
+    assert_eq!(code(&unknown), 1);
+    let out_of_range = zwasm(&["dump", "--stage", "fast", &file, "--func", "7"]);
+    assert_eq!(code(&out_of_range), 1);
+    assert!(stderr(&out_of_range).contains("no function 7"));
+    let imported = zwasm(&[
+        "dump",
+        "--stage",
+        "fast",
+        &data("needs_import.wat"),
+        "--func",
+        "0",
+    ]);
+    assert_eq!(code(&imported), 1);
+    assert!(stderr(&imported).contains("imported"));
+    let bad_engine = zwasm(&["dump", "--stage", "fast", "--engine", "jit", &file]);
+    assert_eq!(code(&bad_engine), 2);
+}
+
+#[test]
 fn feature_flags_select_what_validates() {
     let file = data("two_memories.wat");
     // Multi-memory is on by default, off in Wasm 2.0 and with -W.

@@ -190,6 +190,58 @@ impl Module {
         Ok(self.code_size())
     }
 
+    /// The fast interpreter's code of function `func_index` (an index into
+    /// the whole function index space) as text, translated now if it has
+    /// not run yet: the code this module's engine runs (the tiered engine's
+    /// has `loop_header` ops counting iterations). A `func[N] $name (type)`
+    /// line, the frame layout, then one op per line with its pc, written
+    /// and read slots, immediates, branch targets (`-> @pc`) and the module
+    /// offset it came from (`; @0x…`); `docs/cli.md` (`zwasm dump --stage
+    /// fast`) describes the format. Fails for imported or missing functions
+    /// and for a body the fast interpreter cannot translate.
+    ///
+    /// ```
+    /// # fn main() -> Result<(), zwasm::Error> {
+    /// use zwasm::{Config, Engine, EngineKind, Module};
+    /// let mut config = Config::new();
+    /// config.engine(EngineKind::Interp);
+    /// let engine = Engine::new(&config)?;
+    /// let module = Module::new(&engine, r#"(module
+    ///     (func $add (param i32 i32) (result i32) (i32.add (local.get 0) (local.get 1))))"#)?;
+    /// let text = module.fast_code_text(0)?;
+    /// assert!(text.starts_with("func[0] $add (param i32 i32) (result i32)\n"));
+    /// assert!(text.contains("i32.add s0, s1"));
+    /// # Ok(())
+    /// # }
+    /// ```
+    pub fn fast_code_text(&self, func_index: u32) -> Result<String, Error> {
+        let inner = &self.inner;
+        let description = &inner.description;
+        let Some(defined) = func_index
+            .checked_sub(description.func_imports)
+            .filter(|&defined| (defined as usize) < description.bodies.len())
+        else {
+            return Err(Error::Type(if func_index < description.func_imports {
+                format!("function {func_index} is imported; it has no code")
+            } else {
+                format!(
+                    "no function {func_index}: the module has {} functions",
+                    description.functions.len()
+                )
+            }));
+        };
+        let func = inner
+            .fast
+            .get_or_compile(&inner.bytes, description, defined)
+            .map_err(Error::from)?;
+        let text = crate::fast::FastFuncText {
+            func,
+            func_index,
+            module: description,
+        };
+        Ok(text.to_string())
+    }
+
     /// Total size in bytes of the module's function bodies (locals and code).
     pub fn code_size(&self) -> usize {
         self.inner

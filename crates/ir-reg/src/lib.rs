@@ -22,7 +22,7 @@ pub mod passes;
 mod signature;
 pub mod verify;
 
-pub use build::{RegBuilder, build, compile_module};
+pub use build::{NotLowered, RegBuilder, build, compile_module, straight_line_opcode};
 pub use cfg::{Cfg, DomTree, PredEdge};
 pub use display::display_module;
 pub use entities::{Block, BlockCall, BlockCallList, Inst, Value, ValueList};

@@ -843,6 +843,37 @@ macro_rules! define_op {
                 }
             }
 
+            /// The slot of the one value the op writes last, when nothing
+            /// in the op reads a slot after writing it: a `local.set` of
+            /// that value right after the op may make the op write the
+            /// local instead (the direct translator's result retargeting).
+            pub(crate) fn result_mut(&mut self) -> Option<&mut Slot> {
+                match self {
+                    $(Op::$un(x) => Some(&mut x.dst),)*
+                    $(Op::$ut(x) => Some(&mut x.dst),)*
+                    $(Op::$bin(x) => Some(&mut x.dst),)*
+                    $(Op::$bt(x) => Some(&mut x.dst),)*
+                    $(Op::$bi(x) => Some(&mut x.dst),)*
+                    $(Op::$ld(x) => Some(&mut x.dst),)*
+                    $(Op::$ldx(x) => Some(&mut x.dst),)*
+                    $(Op::$b2(x) => Some(&mut x.dst),)*
+                    $(Op::$ib(x) => Some(&mut x.dst),)*
+                    $(Op::$lb(x) => Some(&mut x.dst),)*
+                    Op::Copy(x) => Some(&mut x.dst),
+                    Op::I32AddImm2(x) => Some(&mut x.dst1),
+                    Op::Const32(x) => Some(&mut x.dst),
+                    Op::Const64(x) => Some(&mut x.dst),
+                    Op::Select(x) => Some(&mut x.dst),
+                    Op::GlobalGet(x) | Op::RefFunc(x) | Op::MemorySize(x) | Op::TableSize(x) => {
+                        Some(&mut x.slot)
+                    }
+                    Op::LoadExt(x) => Some(&mut x.value),
+                    Op::TableGet(x) | Op::MemoryGrow(x) => Some(&mut x.a),
+                    Op::TableGrow(x) => Some(&mut x.dst),
+                    _ => None,
+                }
+            }
+
             /// Calls `f` on every slot operand (read or written).
             pub(crate) fn for_each_slot(&self, mut f: impl FnMut(Slot)) {
                 match *self {

@@ -12,6 +12,7 @@
 
 mod code;
 mod compile;
+mod display;
 mod exec;
 mod lazy;
 mod profile;
@@ -25,6 +26,7 @@ mod threaded;
 
 use zwasm_decode::FuncType;
 
+pub(crate) use display::FastFuncText;
 pub(crate) use lazy::{LazyCode, Revalidation};
 pub(crate) use profile::Profile;
 pub use profile::{FuncProfile, OpProfile, ProfileReport};

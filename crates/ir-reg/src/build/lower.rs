@@ -8,7 +8,7 @@ use crate::ops::{MemArg, Opcode};
 
 /// Why an operator has no straight-line lowering.
 #[derive(Debug, PartialEq, Eq)]
-pub(super) enum NotLowered {
+pub enum NotLowered {
     /// Control flow, locals or `drop`: the translator handles it.
     Structural,
     /// Outside the supported feature set (SIMD, GC, threads, exceptions, …).
@@ -35,8 +35,10 @@ macro_rules! lower_memory_access {
     };
 }
 
-/// The opcode of a straight-line operator, or why there is none.
-pub(super) fn lower(operator: &Operator<'_>) -> Result<Opcode, NotLowered> {
+/// The opcode of a straight-line operator (no control flow, locals or
+/// `drop`), or why there is none. Also the fast interpreter's direct
+/// translator's table of these operators.
+pub fn lower(operator: &Operator<'_>) -> Result<Opcode, NotLowered> {
     zwasm_validate::for_each_memory_access_operator!(lower_memory_access!(
         operator,
         lower_with_immediates(operator)

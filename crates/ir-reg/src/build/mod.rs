@@ -14,6 +14,8 @@ use crate::RegFunction;
 use crate::passes::compact::rebuild;
 use translate::{FunctionTranslator, Scratch};
 
+pub use lower::{NotLowered, lower as straight_line_opcode};
+
 /// Validates function bodies and builds their ir-reg form, reusing its
 /// buffers (and the validator's) from one function to the next.
 #[derive(Debug, Default)]

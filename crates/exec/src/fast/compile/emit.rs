@@ -18,9 +18,10 @@ use super::CompileError;
 use super::analyze::Analysis;
 use super::forms::{Access, Cond, Operand, access, binary_forms, unary_form};
 use super::moves::{Move, sequentialize};
+use super::peephole::Code;
 use crate::fast::code::{
-    AddImm2, Bin, BinImm, BrTable, Bulk, Call, CallIndirect, Const32, Const64, Load, MemExt, Op,
-    Select, Slot, SlotIndex, Slots2Index, Store, TableGrow, Un,
+    Bin, BinImm, BrTable, Bulk, Call, CallIndirect, Const32, Const64, Load, MemExt, Op, Select,
+    Slot, SlotIndex, Slots2Index, Store, TableGrow, Un,
 };
 
 use super::alloc::NO_SLOT;
@@ -65,9 +66,8 @@ pub(super) struct Emitter<'a> {
     offset: u32,
     /// Per block: where branches to it really go ([`Self::resolve`]).
     resolved: Vec<Block>,
-    /// Ops before this index may not be fused with the next op emitted: a
-    /// branch may land between them.
-    fuse_floor: usize,
+    /// The ops emitted so far (with their fusions).
+    buf: Code,
     /// TIERING (issue 5): per block, whether it starts with a `LoopHeader`.
     pub loop_headers: Vec<bool>,
 }
@@ -93,7 +93,7 @@ impl<'a> Emitter<'a> {
             moves: Vec::new(),
             offset: u32::MAX,
             resolved: Vec::new(),
-            fuse_floor: 0,
+            buf: Code::default(),
             loop_headers: Vec::new(), // TIERING
         }
     }
@@ -112,8 +112,8 @@ impl<'a> Emitter<'a> {
             .collect();
         for (at, &block) in layout.iter().enumerate() {
             let next = layout.get(at + 1).copied();
-            self.labels[block.index()] = self.out.code.len() as u32;
-            self.fuse_floor = self.out.code.len();
+            self.labels[block.index()] = self.buf.ops.len() as u32;
+            self.buf.floor = self.buf.ops.len();
             if block == func.entry_block() {
                 self.hoisted_constants()?;
             }
@@ -121,7 +121,7 @@ impl<'a> Emitter<'a> {
             if self.loop_headers.get(block.index()) == Some(&true) {
                 self.emit(Op::LoopHeader(self.out.loops.len() as u32));
                 self.out.loops.push(block.0);
-                self.fuse_floor = self.out.code.len();
+                self.buf.floor = self.buf.ops.len();
             }
             let mut insts = func.block_insts(block).peekable();
             while let Some(inst) = insts.next() {
@@ -143,8 +143,8 @@ impl<'a> Emitter<'a> {
             let (patch, inst, edge) = self.trampolines[at];
             at += 1;
             self.offset = self.func.inst(inst).offset.unwrap_or(u32::MAX);
-            let pc = self.out.code.len() as u32;
-            self.fuse_floor = self.out.code.len();
+            let pc = self.buf.ops.len() as u32;
+            self.buf.floor = self.buf.ops.len();
             self.patch(patch, pc);
             self.edge_moves(inst, edge)?;
             let target = self.func.inst_targets(inst)[edge].block;
@@ -157,6 +157,8 @@ impl<'a> Emitter<'a> {
             }
             self.patch(patch, label);
         }
+        self.out.code = std::mem::take(&mut self.buf.ops);
+        self.out.offsets = std::mem::take(&mut self.buf.offsets);
         Ok(self.out)
     }
 
@@ -170,7 +172,7 @@ impl<'a> Emitter<'a> {
     fn patch(&mut self, patch: Patch, pc: u32) {
         match patch {
             Patch::Op(at) => {
-                if let Some(target) = self.out.code.get_mut(at).and_then(Op::target_mut) {
+                if let Some(target) = self.buf.ops.get_mut(at).and_then(Op::target_mut) {
                     *target = pc;
                 }
             }
@@ -178,7 +180,7 @@ impl<'a> Emitter<'a> {
                 if let Some(target) = self.out.targets.get_mut(table) {
                     *target = pc;
                 }
-                if let Some(target) = self.out.code.get_mut(op).and_then(Op::target_mut) {
+                if let Some(target) = self.buf.ops.get_mut(op).and_then(Op::target_mut) {
                     *target = pc;
                 }
             }
@@ -186,68 +188,14 @@ impl<'a> Emitter<'a> {
     }
 
     fn emit(&mut self, op: Op) {
-        // Two `i32.add`s with small immediates in a row (compiled loops
-        // step pointers and counters in pairs) become one `I32AddImm2`,
-        // unless a branch lands on the second.
-        if let Op::I32AddImm(second) = op
-            && let Ok(imm1) = i16::try_from(second.imm)
-            && self.out.code.len() > self.fuse_floor
-            && let Some(last) = self.out.code.last_mut()
-            && let Op::I32AddImm(first) = *last
-            && let Ok(imm0) = i16::try_from(first.imm)
-        {
-            *last = Op::I32AddImm2(AddImm2 {
-                dst0: first.dst,
-                a0: first.a,
-                dst1: second.dst,
-                a1: second.a,
-                imm0,
-                imm1,
-            });
-            return;
-        }
-        // A float op using the result of the float op or the load right
-        // before it, or a store of the float op's result right before it.
-        if self.out.code.len() > self.fuse_floor
-            && let Some(last) = self.out.code.last_mut()
-            && let Some(fused) = op
-                .after_f64(*last)
-                .or_else(|| op.after_imm(*last))
-                .or_else(|| Op::with_access(*last, op))
-        {
-            *last = fused;
-            // A fused store traps as the store, at its own offset.
-            if matches!(op, Op::I64Store(_))
-                && let Some(offset) = self.out.offsets.last_mut()
-            {
-                *offset = self.offset;
-            }
-            return;
-        }
-        self.out.code.push(op);
-        self.out.offsets.push(self.offset);
+        self.buf.push(op, self.offset);
     }
 
-    /// Emits the conditional branch `op`, fused with the op before it when
-    /// that op computes what it tests (a loop counter's `i32.add` of an
-    /// immediate, a bit test's `i32.and`) and no branch lands between them.
-    /// Returns the index of the op that holds the branch target.
+    /// Emits the conditional branch `op`, fused with the op before it
+    /// when that op computes what it tests; returns the index of the op
+    /// that holds the branch target.
     fn emit_branch(&mut self, op: Op) -> usize {
-        if self.out.code.len() > self.fuse_floor
-            && let Some(last) = self.out.code.last_mut()
-        {
-            let fused = match *last {
-                Op::I32AddImm(add) => op.after_add(add),
-                Op::I32AndImm(and) => op.after_and(and),
-                _ => None,
-            };
-            if let Some(fused) = fused {
-                *last = fused;
-                return self.out.code.len() - 1;
-            }
-        }
-        self.emit(op);
-        self.out.code.len() - 1
+        self.buf.push_branch(op, self.offset)
     }
 
     /// The slot of `value`, which must have one.
@@ -724,11 +672,11 @@ impl<'a> Emitter<'a> {
                 for edge in 0..edges {
                     let patch = Patch::Both {
                         table: self.out.targets.len(),
-                        op: self.out.code.len(),
+                        op: self.buf.ops.len(),
                     };
                     self.out.targets.push(u32::MAX);
-                    self.out.code.push(Op::Br(u32::MAX));
-                    self.out.offsets.push(self.offset);
+                    self.buf.ops.push(Op::Br(u32::MAX));
+                    self.buf.offsets.push(self.offset);
                     self.edge_target(patch, inst, edge)?;
                 }
                 Ok(())
@@ -866,16 +814,16 @@ impl<'a> Emitter<'a> {
     fn branch_to(&mut self, target: Block) {
         // The edge's last move and the jump in one op, unless a branch
         // lands between them.
-        if self.out.code.len() > self.fuse_floor
-            && let Some(last) = self.out.code.last_mut()
+        if self.buf.ops.len() > self.buf.floor
+            && let Some(last) = self.buf.ops.last_mut()
             && let Some(fused) = last.then_branch(u32::MAX)
         {
             *last = fused;
-            let at = self.out.code.len() - 1;
+            let at = self.buf.ops.len() - 1;
             self.block_patches.push((Patch::Op(at), target));
             return;
         }
-        let at = self.out.code.len();
+        let at = self.buf.ops.len();
         self.emit(Op::Br(u32::MAX));
         self.block_patches.push((Patch::Op(at), target));
     }
@@ -1014,11 +962,11 @@ impl<'a> Emitter<'a> {
     fn edge_moves(&mut self, inst: Inst, edge: usize) -> Result<(), CompileError> {
         let mut moves = std::mem::take(&mut self.moves);
         self.collect_moves(inst, edge, &mut moves);
-        let start = self.out.code.len();
-        let used = sequentialize(&mut moves, self.scratch, &mut self.out.code);
+        let start = self.buf.ops.len();
+        let used = sequentialize(&mut moves, self.scratch, &mut self.buf.ops);
         self.out.used_scratch |= used;
-        let added = self.out.code.len() - start;
-        self.out
+        let added = self.buf.ops.len() - start;
+        self.buf
             .offsets
             .extend(std::iter::repeat_n(self.offset, added));
         self.moves = moves;

@@ -9,6 +9,7 @@ mod forms;
 mod liveness;
 mod moves;
 mod osr;
+mod peephole;
 mod verify;
 
 use std::fmt;
