@@ -6,6 +6,26 @@ use std::str::FromStr;
 
 use crate::Features;
 
+/// How the fast interpreter ([`EngineKind::Interp`]) turns a function into
+/// its bytecode.
+///
+/// ```
+/// use zwasm::{Config, InterpTranslation};
+/// let mut config = Config::new();
+/// config.interp_translation(InterpTranslation::RegisterIr);
+/// ```
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Hash)]
+pub enum InterpTranslation {
+    /// Straight from wasm while validating, in one pass (the default):
+    /// one pass, several times faster to translate.
+    #[default]
+    Direct,
+    /// Through the SSA register IR, its passes and a frame-slot allocation
+    /// (what the tiered engine always uses, since its on-stack entries are
+    /// built from that IR): slower to translate; kept for comparison.
+    RegisterIr,
+}
+
 /// Which execution tier runs wasm code.
 ///
 /// ```
@@ -199,6 +219,7 @@ pub struct Config {
     pub(crate) limits: Limits,
     pub(crate) engine: EngineKind,
     pub(crate) profiling: bool,
+    pub(crate) interp_translation: InterpTranslation,
     pub(crate) tiering: Tiering,
     /// `None`: [`BOUNDS_CHECKS_ENV`], else guard pages where supported.
     pub(crate) bounds_checks: Option<BoundsChecks>,
@@ -317,6 +338,14 @@ impl Config {
     /// so that every operation is counted.
     pub fn profiling(&mut self, enabled: bool) -> &mut Self {
         self.profiling = enabled;
+        self
+    }
+
+    /// How the fast interpreter translates functions (default
+    /// [`InterpTranslation::Direct`]). The tiered engine always translates
+    /// through the register IR.
+    pub fn interp_translation(&mut self, translation: InterpTranslation) -> &mut Self {
+        self.interp_translation = translation;
         self
     }
 

@@ -51,7 +51,8 @@ mod values;
 
 pub use caller::Caller;
 pub use config::{
-    BOUNDS_CHECKS_ENV, BoundsChecks, Config, EngineKind, UnknownBoundsChecks, UnknownEngine,
+    BOUNDS_CHECKS_ENV, BoundsChecks, Config, EngineKind, InterpTranslation, UnknownBoundsChecks,
+    UnknownEngine,
 };
 pub use engine::Engine;
 pub use error::{Error, LinkError};

@@ -69,7 +69,9 @@ impl Module {
         } = compile(engine, bytes)?;
         // TIERING (issue 5): the tiered engine counts loop iterations.
         let count_loops = engine.kind() == crate::EngineKind::Auto;
-        let fast = LazyCode::new(defined, revalidation, count_loops);
+        let direct =
+            !count_loops && engine.config().interp_translation == crate::InterpTranslation::Direct;
+        let fast = LazyCode::new(defined, revalidation, count_loops, direct);
         let func_types: Vec<Arc<FuncType>> =
             description.types.iter().cloned().map(Arc::new).collect();
         let type_ids = description

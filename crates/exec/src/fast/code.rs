@@ -874,6 +874,57 @@ macro_rules! define_op {
                 }
             }
 
+            /// Calls `f` on every slot the op writes; `false` for ops whose
+            /// writes are not all in the op (calls write their result list).
+            pub(crate) fn for_each_write(&self, mut f: impl FnMut(Slot)) -> bool {
+                match *self {
+                    $(Op::$un(x) => f(x.dst),)*
+                    $(Op::$ut(x) => f(x.dst),)*
+                    $(Op::$bin(x) => f(x.dst),)*
+                    $(Op::$bt(x) => f(x.dst),)*
+                    $(Op::$bi(x) => f(x.dst),)*
+                    $(Op::$bz(_) => {})*
+                    $(Op::$bc(_) => {})*
+                    $(Op::$bci(_) => {})*
+                    $(Op::$ld(x) => f(x.dst),)*
+                    $(Op::$st(_) => {})*
+                    $(Op::$ldx(x) => f(x.dst),)*
+                    $(Op::$stx(_) => {})*
+                    $(Op::$abc(x) => f(x.dst),)*
+                    $(Op::$abi(x) => f(x.dst),)*
+                    $(Op::$anb(x) => f(x.dst),)*
+                    $(Op::$b2(x) => { f(x.t); f(x.dst); })*
+                    $(Op::$ib(x) => { f(x.t); f(x.dst); })*
+                    $(Op::$lb(x) => { f(x.ld); f(x.dst); })*
+                    $(Op::$bs(x) => f(x.dst),)*
+                    Op::Copy(x) => f(x.dst),
+                    Op::CopyBr(x) => f(x.dst),
+                    Op::Copy2(x) | Op::Copy2Br(Copy2Br { copies: x, .. }) => {
+                        f(x.dst0);
+                        f(x.dst1);
+                    }
+                    Op::I32AddImm2(x) => { f(x.dst0); f(x.dst1); }
+                    Op::Const32(x) => f(x.dst),
+                    Op::Const64(x) => f(x.dst),
+                    Op::Select(x) => f(x.dst),
+                    Op::GlobalGet(x) | Op::RefFunc(x) | Op::MemorySize(x) | Op::TableSize(x) => {
+                        f(x.slot)
+                    }
+                    Op::LoadExt(x) => f(x.value),
+                    Op::MemoryGrow(x) | Op::TableGet(x) => f(x.a),
+                    Op::TableGrow(x) => f(x.dst),
+                    Op::Trap(()) | Op::Br(_) | Op::BrTable(_) | Op::Return0(()) | Op::Return1(_)
+                    | Op::Return(_) | Op::GlobalSet(_) | Op::StoreExt(_) | Op::TableSet(_)
+                    | Op::MemoryFill(_) | Op::MemoryCopy(_) | Op::MemoryInit(_) | Op::DataDrop(_)
+                    | Op::TableFill(_) | Op::TableCopy(_) | Op::TableInit(_) | Op::ElemDrop(_)
+                    | Op::LoopHeader(_) => {}
+                    Op::CallInternal(_) | Op::Call(_) | Op::CallIndirect(_)
+                    | Op::ReturnCallInternal(_) | Op::ReturnCall(_)
+                    | Op::ReturnCallIndirect(_) => return false,
+                }
+                true
+            }
+
             /// Calls `f` on every slot operand (read or written).
             pub(crate) fn for_each_slot(&self, mut f: impl FnMut(Slot)) {
                 match *self {

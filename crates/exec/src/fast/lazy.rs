@@ -12,7 +12,7 @@ use zwasm_decode::Module;
 use zwasm_ir_reg::{RegBuilder, RegFunction, passes};
 
 use super::code::FastFunc;
-use super::compile::{CompileError, lower};
+use super::compile::{CompileError, DirectScratch, lower, translate_direct};
 
 /// What re-validating a body needs: the validator's view of the module and
 /// each defined function's type index in it.
@@ -28,17 +28,28 @@ pub(crate) struct LazyCode {
     /// Reused between translations; a thread that finds it taken builds
     /// with a fresh one.
     builder: Mutex<RegBuilder>,
+    /// Reused by direct translation (the interpreter's path).
+    direct: Mutex<DirectScratch>,
+    /// Translate straight from wasm where possible.
+    translate_direct: bool,
     /// TIERING (issue 5): translate for the tiered engine (loop headers
     /// count iterations).
     count_loops: bool,
 }
 
 impl LazyCode {
-    pub fn new(defined: usize, revalidation: Option<Revalidation>, count_loops: bool) -> LazyCode {
+    pub fn new(
+        defined: usize,
+        revalidation: Option<Revalidation>,
+        count_loops: bool,
+        translate_direct: bool,
+    ) -> LazyCode {
         LazyCode {
             funcs: (0..defined).map(|_| OnceLock::new()).collect(),
             revalidation,
             builder: Mutex::new(RegBuilder::new()),
+            direct: Mutex::new(DirectScratch::default()),
+            translate_direct,
             count_loops,
         }
     }
@@ -105,8 +116,66 @@ impl LazyCode {
         module: &Module,
         defined: u32,
     ) -> Result<FastFunc, CompileError> {
+        // The plain interpreter translates straight from wasm; the tiered
+        // engine's code must match the ir-reg its on-stack entries are built
+        // from, and a few functions are left to the ir-reg path.
+        if self.translate_direct
+            && let Some(fast) = self.translate_directly(bytes, module, defined)?
+        {
+            return Ok(fast);
+        }
         let reg = self.build_reg(builder, bytes, module, defined)?;
         lower(&reg, module, self.count_loops)
+    }
+
+    /// The direct translation of defined function `defined` (straight from
+    /// wasm, while validating), or `None` where it leaves the function to
+    /// the ir-reg path.
+    pub fn translate_directly(
+        &self,
+        bytes: &[u8],
+        module: &Module,
+        defined: u32,
+    ) -> Result<Option<FastFunc>, CompileError> {
+        let to_validate = self.to_validate(module, defined)?;
+        let func_index = module.func_imports + defined;
+        match self.direct.try_lock() {
+            Ok(mut direct) => translate_direct(&mut direct, bytes, module, func_index, to_validate),
+            Err(_) => translate_direct(
+                &mut DirectScratch::default(),
+                bytes,
+                module,
+                func_index,
+                to_validate,
+            ),
+        }
+    }
+
+    /// What validating the body of defined function `defined` needs.
+    fn to_validate(
+        &self,
+        module: &Module,
+        defined: u32,
+    ) -> Result<FuncToValidate<ValidatorResources>, CompileError> {
+        let func_index = module.func_imports + defined;
+        let internal = |message: &str| CompileError::Internal {
+            func: func_index,
+            message: message.to_string(),
+        };
+        let revalidation = self
+            .revalidation
+            .as_ref()
+            .ok_or_else(|| internal("module kept no validation state"))?;
+        let ty = *revalidation
+            .types
+            .get(defined as usize)
+            .ok_or_else(|| internal("function index out of range"))?;
+        Ok(FuncToValidate {
+            resources: revalidation.resources.clone(),
+            index: func_index,
+            ty,
+            features: revalidation.features,
+        })
     }
 
     /// The optimised ir-reg of defined function `defined`, as its fast-tier
@@ -129,24 +198,7 @@ impl LazyCode {
         defined: u32,
     ) -> Result<RegFunction, CompileError> {
         let func_index = module.func_imports + defined;
-        let internal = |message: &str| CompileError::Internal {
-            func: func_index,
-            message: message.to_string(),
-        };
-        let revalidation = self
-            .revalidation
-            .as_ref()
-            .ok_or_else(|| internal("module kept no validation state"))?;
-        let ty = *revalidation
-            .types
-            .get(defined as usize)
-            .ok_or_else(|| internal("function index out of range"))?;
-        let to_validate = FuncToValidate {
-            resources: revalidation.resources.clone(),
-            index: func_index,
-            ty,
-            features: revalidation.features,
-        };
+        let to_validate = self.to_validate(module, defined)?;
         let mut reg = builder
             .build(bytes, module, func_index, to_validate)
             .map_err(CompileError::Validate)?;

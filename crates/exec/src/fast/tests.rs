@@ -2,7 +2,7 @@
 //! and calls (what the speed of the tier depends on).
 
 use super::code::{FastFunc, Op};
-use crate::{Config, Engine, EngineKind, Module};
+use crate::{Config, Engine, EngineKind, InterpTranslation, Module};
 
 /// The fast interpreter alone (the default engine is the tiered one on
 /// aarch64, whose bytecode counts loop iterations).
@@ -12,9 +12,23 @@ fn interp_engine() -> Engine {
     Engine::new(&config).expect("the fast interpreter runs everywhere")
 }
 
+/// The fast interpreter translating through the register IR (the tiered
+/// engine's path).
+fn register_ir_engine() -> Engine {
+    let mut config = Config::new();
+    config
+        .engine(EngineKind::Interp)
+        .interp_translation(InterpTranslation::RegisterIr);
+    Engine::new(&config).expect("the fast interpreter runs everywhere")
+}
+
 /// The fast-tier code of every defined function of `wat`.
 fn translate(wat: &str) -> Vec<String> {
-    let module = Module::new(&interp_engine(), wat).expect("valid module");
+    translate_with(&interp_engine(), wat)
+}
+
+fn translate_with(engine: &Engine, wat: &str) -> Vec<String> {
+    let module = Module::new(engine, wat).expect("valid module");
     module.precompile_all().expect("translates");
     let inner = &module.inner;
     (0..inner.compiled().len() as u32)
@@ -40,17 +54,41 @@ fn count(code: &str, name: &str) -> usize {
     code.lines().filter(|line| line.contains(name)).count()
 }
 
+const COUNTED_LOOP: &str = r#"(module (func (param $n i32) (result i32) (local $i i32) (local $sum i32)
+    (block $done (loop $next
+      (br_if $done (i32.ge_u (local.get $i) (local.get $n)))
+      (local.set $sum (i32.add (local.get $sum) (local.get $i)))
+      (local.set $i (i32.add (local.get $i) (i32.const 1)))
+      (br $next)))
+    (local.get $sum)))"#;
+
+#[test]
+fn direct_translation_computes_into_locals() {
+    let code = translate(COUNTED_LOOP);
+    let code = &code[0];
+    // Operands read the locals' slots, results go straight to them, the
+    // constant is an immediate, the compare is fused into the branch; the
+    // two `Const`s clear the declared locals.
+    assert_eq!(count(code, "Copy"), 0, "{code}");
+    assert_eq!(count(code, "I32GeU"), 0, "{code}");
+    assert_eq!(count(code, "BrI32LeU"), 1, "{code}");
+    assert_eq!(
+        count(code, "I32AddImm(BinImm { dst: 1, a: 1, imm: 1 })"),
+        1,
+        "{code}"
+    );
+    assert_eq!(
+        count(code, "I32Add(Bin { dst: 2, a: 2, b: 1 })"),
+        1,
+        "{code}"
+    );
+    assert_eq!(count(code, "Const"), 2, "{code}");
+    assert_eq!(count(code, "Return1(2)"), 1, "{code}");
+}
+
 #[test]
 fn loop_variables_share_slots_with_their_next_values() {
-    let code = translate(
-        r#"(module (func (param $n i32) (result i32) (local $i i32) (local $sum i32)
-            (block $done (loop $next
-              (br_if $done (i32.ge_u (local.get $i) (local.get $n)))
-              (local.set $sum (i32.add (local.get $sum) (local.get $i)))
-              (local.set $i (i32.add (local.get $i) (i32.const 1)))
-              (br $next)))
-            (local.get $sum)))"#,
-    );
+    let code = translate_with(&register_ir_engine(), COUNTED_LOOP);
     let code = &code[0];
     println!("{code}");
     // No copies on the back edge, the constant folded, the test at the
@@ -300,4 +338,44 @@ fn translate_file_repeatedly() {
         module.precompile_all().expect("translates");
     }
     println!("{:?} per module", started.elapsed() / 20);
+}
+
+/// The interpreter translates every function of the benchmark programs and
+/// the WAT corpus straight from wasm (none is left to the ir-reg path).
+#[test]
+fn direct_translation_covers_the_corpus() {
+    let root = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../..");
+    let mut files = Vec::new();
+    for dir in ["benches/c", "benches/wat", "tests/wat"] {
+        for entry in std::fs::read_dir(root.join(dir)).expect("corpus directory") {
+            let path = entry.expect("entry").path();
+            if matches!(
+                path.extension().and_then(|e| e.to_str()),
+                Some("wasm" | "wat")
+            ) {
+                files.push(path);
+            }
+        }
+    }
+    files.sort();
+    assert!(files.len() > 20, "corpus found");
+    let mut functions = 0;
+    for path in &files {
+        let bytes = std::fs::read(path).expect("readable module");
+        let module = Module::new(&interp_engine(), bytes).expect("valid module");
+        let inner = &module.inner;
+        for defined in 0..inner.compiled().len() as u32 {
+            let direct = inner
+                .fast
+                .translate_directly(&inner.bytes, &inner.description, defined)
+                .expect("translates");
+            assert!(
+                direct.is_some(),
+                "{}: function {defined} left to the ir-reg path",
+                path.display()
+            );
+            functions += 1;
+        }
+    }
+    assert!(functions > 100, "{functions} functions");
 }

@@ -4,6 +4,7 @@
 
 mod alloc;
 mod analyze;
+mod direct;
 mod emit;
 mod forms;
 mod liveness;
@@ -14,9 +15,10 @@ mod verify;
 
 use std::fmt;
 
+use wasmparser::{FuncToValidate, ValidatorResources};
 use zwasm_decode::Module;
 use zwasm_ir_reg::{Block, Cfg, RegFunction, Value};
-use zwasm_validate::ValidateError;
+use zwasm_validate::{FunctionValidator, ValidateError};
 
 use crate::fast::code::{FastFunc, Slot};
 use alloc::{Allocation, Hints, allocate};
@@ -151,6 +153,67 @@ pub(crate) fn lower(
         message,
     })?;
     Ok(fast)
+}
+
+/// Reused allocations of direct translation ([`translate_direct`]).
+#[derive(Debug, Default)]
+pub(crate) struct DirectScratch {
+    validator: FunctionValidator,
+    scratch: direct::Scratch,
+}
+
+/// Translates the body of function `func_index` of `module` (decoded from
+/// `bytes`) straight from wasm into fast-tier code while validating it
+/// (the interpreter's path). `Ok(None)`: the function uses something the
+/// direct translator leaves to the ir-reg path ([`lower`]).
+pub(crate) fn translate_direct(
+    scratch: &mut DirectScratch,
+    bytes: &[u8],
+    module: &Module,
+    func_index: u32,
+    to_validate: FuncToValidate<ValidatorResources>,
+) -> Result<Option<FastFunc>, CompileError> {
+    let internal = |message: String| CompileError::Internal {
+        func: func_index,
+        message,
+    };
+    let ty = module
+        .func_type(func_index)
+        .ok_or_else(|| internal("function type out of range".into()))?;
+    let (params, results) = (ty.params.len(), ty.results.len());
+    let mut translator =
+        direct::DirectTranslator::new(module, &mut scratch.scratch, params, results);
+    let validated =
+        scratch
+            .validator
+            .validate(bytes, module, func_index, to_validate, &mut translator);
+    match (translator.take_stop(), validated) {
+        (Some(direct::Stop::Unsupported), _) => return Ok(None),
+        (Some(direct::Stop::Internal(message)), _) => return Err(internal(message)),
+        (None, Err(error)) => return Err(CompileError::Validate(error)),
+        (None, Ok(())) => {}
+    }
+    let out = translator.finish().map_err(|stop| match stop {
+        direct::Stop::Internal(message) => internal(message),
+        direct::Stop::Unsupported => internal("unsupported at the end".into()),
+    })?;
+    let params = params as u32;
+    let results = results as u32;
+    let extent = (out.frame_size + out.max_out).max(params).max(results);
+    let fast = FastFunc {
+        code: out.code.into_boxed_slice(),
+        offsets: out.offsets.into_boxed_slice(),
+        lists: out.lists.into_boxed_slice(),
+        targets: out.targets.into_boxed_slice(),
+        imms: out.imms.into_boxed_slice(),
+        frame_size: out.frame_size,
+        extent,
+        params,
+        results,
+        loops: Box::new([]),
+    };
+    verify::check(&fast).map_err(internal)?;
+    Ok(Some(fast))
 }
 
 /// TIERING (issue 5): the frame slots that hold `values` at the start of

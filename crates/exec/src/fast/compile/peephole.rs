@@ -25,6 +25,15 @@ impl Code {
         }
     }
 
+    /// The last op, if it may fuse with the next one.
+    pub fn last(&self) -> Option<Op> {
+        if self.ops.len() > self.floor {
+            self.ops.last().copied()
+        } else {
+            None
+        }
+    }
+
     /// A branch may land here: nothing before fuses with what follows.
     pub fn label(&mut self) -> u32 {
         self.floor = self.ops.len();

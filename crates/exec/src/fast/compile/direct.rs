@@ -1,0 +1,1525 @@
+//! Direct translation of a function body into fast-tier bytecode, in the
+//! same pass as its validation: the interpreter's translator when no JIT
+//! needs the register IR (`EngineKind::Interp`). It skips SSA construction,
+//! the ir-reg passes, liveness and slot allocation, which made translation
+//! through ir-reg an order of magnitude slower than validation.
+//!
+//! Frame layout: parameters and locals keep fixed slots (`0..locals`); the
+//! wasm operand at stack height `h` lives in slot `locals + h` when it has
+//! to live anywhere. The operand stack is tracked at translation time as
+//! [`Entry`]s, so that most values never move:
+//! - `local.get` pushes a reference to the local's slot (no code); a
+//!   `local.set` of that local while such references are on the stack
+//!   first copies the local into the references' own slots;
+//! - constants stay constants until an op needs them in a slot; binary ops
+//!   take them as immediates where a form exists;
+//! - a `local.set` right after the op that computed the value makes that
+//!   op write the local instead (result retargeting);
+//! - a compare whose only use is a branch becomes a compare-and-branch.
+//!
+//! Control flow: a label's values live in the slots of the stack heights
+//! where its frame starts; a branch copies its values there (nothing to
+//! copy when they already are, the common case). Entering a block, loop or
+//! `if` first copies references to locals on the stack into their own
+//! slots, so that a `local.set` on one path cannot change what the other
+//! path sees.
+
+use wasmparser::{BlockType, BrTable, FuncValidator, Operator, ValidatorResources};
+use zwasm_decode::{Module, ValType};
+use zwasm_ir_reg::{FloatCC, IntCC, MemArg, Opcode, straight_line_opcode};
+use zwasm_validate::OperatorSink;
+
+use super::forms::{Access, Cond, Operand, access, binary_forms, fits_imm, unary_form};
+use super::peephole::Code;
+use crate::fast::code::{
+    Bin, BinImm, BrTable as FastBrTable, Bulk, Call, CallIndirect, Const32, Const64, Load, MemExt,
+    Op, Select, Slot, SlotIndex, Slots2Index, Store, TableGrow, Un,
+};
+
+/// A branch target not known yet.
+const UNPATCHED: u32 = u32::MAX;
+
+/// One wasm operand, as translation knows it.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+enum Entry {
+    /// The current value of a local (its slot).
+    Local(Slot),
+    /// In the operand's own slot (`locals + height`).
+    Temp,
+    /// A constant not materialised yet (`narrow`: a 32-bit type).
+    Const { bits: u64, narrow: bool },
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+enum Kind {
+    Function,
+    Block,
+    Loop,
+    If,
+}
+
+/// A branch to patch once its target is known.
+#[derive(Clone, Copy, Debug)]
+enum Patch {
+    Op(usize),
+    /// A `br_table` case: its inline `Br` and its side-table entry.
+    Case {
+        op: usize,
+        table: usize,
+    },
+}
+
+#[derive(Debug)]
+struct Frame {
+    kind: Kind,
+    /// Operand-stack height below the frame's parameters: the label's
+    /// values go to the slots of the heights from here.
+    height: usize,
+    params: usize,
+    results: usize,
+    /// `Loop`: the pc of its first op.
+    head: u32,
+    /// Branches to the frame's end.
+    patches: Vec<Patch>,
+    /// `If` before its `else`: the branch to the else arm.
+    else_branch: Option<usize>,
+    /// Opened in reachable code (a frame opened in dead code is all dead).
+    live: bool,
+}
+
+/// Why direct translation stopped.
+#[derive(Debug)]
+pub(crate) enum Stop {
+    /// Something this translator leaves to the ir-reg path (a frame too
+    /// large for its simple layout, an unsupported operator).
+    Unsupported,
+    /// A translator bug or an inconsistency in the validated input.
+    Internal(String),
+}
+
+/// Allocations reused from one function to the next.
+#[derive(Debug, Default)]
+pub(crate) struct Scratch {
+    stack: Vec<Entry>,
+    frames: Vec<Frame>,
+    spare_patches: Vec<Vec<Patch>>,
+    depths: Vec<u32>,
+    pending: Vec<(Patch, usize)>,
+}
+
+/// The output of a translation, before it becomes a `FastFunc`.
+#[derive(Debug, Default)]
+pub(crate) struct Translated {
+    pub code: Vec<Op>,
+    pub offsets: Vec<u32>,
+    pub lists: Vec<Slot>,
+    pub targets: Vec<u32>,
+    pub imms: Vec<(u32, u64)>,
+    pub frame_size: u32,
+    pub max_out: u32,
+}
+
+/// Translates one body as the validator hands over its operators.
+pub(crate) struct DirectTranslator<'a> {
+    module: &'a Module,
+    scratch: &'a mut Scratch,
+    code: Code,
+    lists: Vec<Slot>,
+    targets: Vec<u32>,
+    imms: Vec<(u32, u64)>,
+    /// Parameters and declared locals.
+    locals: usize,
+    params: usize,
+    /// The first ops clear the declared locals, one op each.
+    zeroed: usize,
+    results: usize,
+    /// `Local` entries on the stack (a `local.set` looks for references
+    /// to its local only when there are any).
+    local_refs: usize,
+    max_height: usize,
+    max_out: u32,
+    reachable: bool,
+    offset: u32,
+    stop: Option<Stop>,
+}
+
+type Step = Result<(), Stop>;
+
+fn internal(message: &str) -> Stop {
+    Stop::Internal(message.to_string())
+}
+
+impl<'a> DirectTranslator<'a> {
+    pub fn new(
+        module: &'a Module,
+        scratch: &'a mut Scratch,
+        params: usize,
+        results: usize,
+    ) -> DirectTranslator<'a> {
+        scratch.stack.clear();
+        scratch.frames.clear();
+        let mut translator = DirectTranslator {
+            module,
+            scratch,
+            code: Code::default(),
+            lists: Vec::new(),
+            targets: Vec::new(),
+            imms: Vec::new(),
+            locals: params,
+            params,
+            zeroed: 0,
+            results,
+            local_refs: 0,
+            max_height: 0,
+            max_out: 0,
+            reachable: true,
+            offset: u32::MAX,
+            stop: None,
+        };
+        let patches = translator.take_patches();
+        translator.scratch.frames.push(Frame {
+            kind: Kind::Function,
+            height: 0,
+            params: 0,
+            results,
+            head: 0,
+            patches,
+            else_branch: None,
+            live: true,
+        });
+        translator
+    }
+
+    /// Why the translation stopped, if it did.
+    pub fn take_stop(&mut self) -> Option<Stop> {
+        self.stop.take()
+    }
+
+    pub fn finish(self) -> Result<Translated, Stop> {
+        if !self.scratch.frames.is_empty() {
+            return Err(internal("body ended with open frames"));
+        }
+        let frame_size = self.locals + self.max_height;
+        let mut code = self.code.ops;
+        let mut offsets = self.code.offsets;
+        let mut targets = self.targets;
+        thread_jumps(&mut code);
+        drop_dead_zeroing(
+            &mut code,
+            &mut offsets,
+            &mut targets,
+            self.params,
+            self.zeroed,
+        );
+        Ok(Translated {
+            code,
+            offsets,
+            lists: self.lists,
+            targets,
+            imms: self.imms,
+            frame_size: frame_size as u32,
+            max_out: self.max_out,
+        })
+    }
+
+    fn take_patches(&mut self) -> Vec<Patch> {
+        self.scratch.spare_patches.pop().unwrap_or_default()
+    }
+
+    // --- operand stack ---
+
+    /// The slot of the operand at stack height `height`.
+    fn temp(&self, height: usize) -> Slot {
+        (self.locals + height) as Slot
+    }
+
+    fn push(&mut self, entry: Entry) -> Step {
+        let height = self.scratch.stack.len() + 1;
+        if self.locals + height > Slot::MAX as usize {
+            return Err(Stop::Unsupported);
+        }
+        self.max_height = self.max_height.max(height);
+        if let Entry::Local(_) = entry {
+            self.local_refs += 1;
+        }
+        self.scratch.stack.push(entry);
+        Ok(())
+    }
+
+    fn pop(&mut self) -> Result<Entry, Stop> {
+        let entry = self
+            .scratch
+            .stack
+            .pop()
+            .ok_or_else(|| internal("operand stack underflow"))?;
+        if let Entry::Local(_) = entry {
+            self.local_refs -= 1;
+        }
+        Ok(entry)
+    }
+
+    fn truncate(&mut self, height: usize) {
+        while self.scratch.stack.len() > height {
+            if let Some(Entry::Local(_)) = self.scratch.stack.pop() {
+                self.local_refs -= 1;
+            }
+        }
+    }
+
+    fn entry(&self, height: usize) -> Result<Entry, Stop> {
+        self.scratch
+            .stack
+            .get(height)
+            .copied()
+            .ok_or_else(|| internal("operand stack underflow"))
+    }
+
+    fn height_below(&self, count: usize) -> Result<usize, Stop> {
+        self.scratch
+            .stack
+            .len()
+            .checked_sub(count)
+            .ok_or_else(|| internal("operand stack underflow"))
+    }
+
+    /// A slot holding the operand at `height`: a constant is written to the
+    /// operand's own slot first.
+    fn slot_at(&mut self, height: usize) -> Result<Slot, Stop> {
+        match self.entry(height)? {
+            Entry::Local(slot) => Ok(slot),
+            Entry::Temp => Ok(self.temp(height)),
+            Entry::Const { bits, narrow } => {
+                let slot = self.temp(height);
+                self.constant(slot, bits, narrow);
+                self.scratch.stack[height] = Entry::Temp;
+                Ok(slot)
+            }
+        }
+    }
+
+    /// Puts the operand at `height` in its own slot.
+    fn own_slot(&mut self, height: usize) -> Step {
+        match self.entry(height)? {
+            Entry::Temp => {}
+            Entry::Local(slot) => {
+                self.copy(self.temp(height), slot);
+                self.scratch.stack[height] = Entry::Temp;
+                self.local_refs -= 1;
+            }
+            Entry::Const { .. } => {
+                self.slot_at(height)?;
+            }
+        }
+        Ok(())
+    }
+
+    /// Copies every reference to `local` on the stack into its own slot;
+    /// whether there was one.
+    fn preserve(&mut self, local: Slot) -> Result<bool, Stop> {
+        if self.local_refs == 0 {
+            return Ok(false);
+        }
+        let mut any = false;
+        for height in 0..self.scratch.stack.len() {
+            if self.scratch.stack[height] == Entry::Local(local) {
+                self.own_slot(height)?;
+                any = true;
+            }
+        }
+        Ok(any)
+    }
+
+    /// Copies every reference to a local on the stack into its own slot.
+    fn preserve_all(&mut self) -> Step {
+        if self.local_refs == 0 {
+            return Ok(());
+        }
+        for height in 0..self.scratch.stack.len() {
+            if let Entry::Local(_) = self.scratch.stack[height] {
+                self.own_slot(height)?;
+            }
+        }
+        Ok(())
+    }
+
+    // --- emission ---
+
+    fn emit(&mut self, op: Op) {
+        self.code.push(op, self.offset);
+    }
+
+    fn copy(&mut self, dst: Slot, src: Slot) {
+        if dst != src {
+            self.emit(Op::Copy(Un { dst, src }));
+        }
+    }
+
+    fn constant(&mut self, dst: Slot, bits: u64, narrow: bool) {
+        if narrow {
+            self.emit(Op::Const32(Const32 {
+                dst,
+                value: bits as u32,
+            }));
+        } else {
+            self.emit(Op::Const64(Const64::new(dst, bits)));
+        }
+    }
+
+    /// Writes `entry` (the operand at `height`) to slot `dst`.
+    fn write_entry(&mut self, dst: Slot, entry: Entry, height: usize) {
+        match entry {
+            Entry::Local(slot) => self.copy(dst, slot),
+            Entry::Temp => self.copy(dst, self.temp(height)),
+            Entry::Const { bits, narrow } => self.constant(dst, bits, narrow),
+        }
+    }
+
+    /// An unconditional jump to `target`, merged with a copy right before
+    /// it. Returns the index of the op holding the target.
+    fn jump(&mut self, target: u32) -> usize {
+        if let Some(last) = self.code.last_fusable()
+            && let Some(fused) = last.then_branch(target)
+        {
+            *last = fused;
+            return self.code.ops.len() - 1;
+        }
+        self.code.push_raw(Op::Br(target), self.offset)
+    }
+
+    fn set_target(&mut self, patch: Patch, pc: u32) {
+        match patch {
+            Patch::Op(at) => {
+                if let Some(target) = self.code.ops.get_mut(at).and_then(Op::target_mut) {
+                    *target = pc;
+                }
+            }
+            Patch::Case { op, table } => {
+                if let Some(target) = self.targets.get_mut(table) {
+                    *target = pc;
+                }
+                if let Some(Op::Br(target)) = self.code.ops.get_mut(op) {
+                    *target = pc;
+                }
+            }
+        }
+    }
+
+    // --- labels ---
+
+    fn frame_index(&self, depth: u32) -> Result<usize, Stop> {
+        self.scratch
+            .frames
+            .len()
+            .checked_sub(depth as usize + 1)
+            .ok_or_else(|| internal("branch depth out of range"))
+    }
+
+    /// The number of values a branch to frame `index` carries.
+    fn label_arity(&self, index: usize) -> usize {
+        let frame = &self.scratch.frames[index];
+        if frame.kind == Kind::Loop {
+            frame.params
+        } else {
+            frame.results
+        }
+    }
+
+    /// Whether the top `arity` operands are in the slots of the heights
+    /// from `base`.
+    fn in_place(&self, base: usize, arity: usize) -> Result<bool, Stop> {
+        let from = self.height_below(arity)?;
+        Ok(from == base
+            && self.scratch.stack[from..]
+                .iter()
+                .all(|&entry| entry == Entry::Temp))
+    }
+
+    /// Copies the top `arity` operands to the slots of the heights from
+    /// `base` (in ascending order, which never overwrites a source: every
+    /// source height is at or above its destination).
+    fn move_values(&mut self, base: usize, arity: usize) -> Step {
+        let from = self.height_below(arity)?;
+        for i in 0..arity {
+            let entry = self.entry(from + i)?;
+            let dst = self.temp(base + i);
+            self.write_entry(dst, entry, from + i);
+        }
+        Ok(())
+    }
+
+    /// Branches to frame `index`'s label (its values already moved).
+    fn jump_to_label(&mut self, index: usize) {
+        let frame = &self.scratch.frames[index];
+        if frame.kind == Kind::Loop {
+            let head = frame.head;
+            self.jump(head);
+        } else {
+            let at = self.jump(UNPATCHED);
+            self.scratch.frames[index].patches.push(Patch::Op(at));
+        }
+    }
+
+    /// Arranges for the branch op at `at` to reach frame `index`'s label.
+    fn target_label(&mut self, at: usize, index: usize) {
+        let frame = &self.scratch.frames[index];
+        if frame.kind == Kind::Loop {
+            let head = frame.head;
+            self.set_target(Patch::Op(at), head);
+        } else {
+            self.scratch.frames[index].patches.push(Patch::Op(at));
+        }
+    }
+
+    // --- control ---
+
+    fn block_arity(&self, ty: BlockType) -> Result<(usize, usize), Stop> {
+        Ok(match ty {
+            BlockType::Empty => (0, 0),
+            BlockType::Type(_) => (0, 1),
+            BlockType::FuncType(index) => {
+                let ty = self
+                    .module
+                    .types
+                    .get(index as usize)
+                    .ok_or_else(|| internal("block type out of range"))?;
+                (ty.params.len(), ty.results.len())
+            }
+        })
+    }
+
+    /// Opens a frame whose parameters are the top `params` operands, moved
+    /// to their own slots.
+    fn open(&mut self, kind: Kind, params: usize, results: usize) -> Result<usize, Stop> {
+        let height = self.height_below(params)?;
+        self.preserve_all()?;
+        for at in height..self.scratch.stack.len() {
+            self.own_slot(at)?;
+        }
+        let patches = self.take_patches();
+        self.scratch.frames.push(Frame {
+            kind,
+            height,
+            params,
+            results,
+            head: 0,
+            patches,
+            else_branch: None,
+            live: true,
+        });
+        Ok(height)
+    }
+
+    fn open_dead(&mut self) {
+        let patches = self.take_patches();
+        let height = self.scratch.stack.len();
+        self.scratch.frames.push(Frame {
+            kind: Kind::Block,
+            height,
+            params: 0,
+            results: 0,
+            head: 0,
+            patches,
+            else_branch: None,
+            live: false,
+        });
+    }
+
+    fn open_loop(&mut self, ty: BlockType) -> Step {
+        let (params, results) = self.block_arity(ty)?;
+        self.open(Kind::Loop, params, results)?;
+        let head = self.code.label();
+        if let Some(frame) = self.scratch.frames.last_mut() {
+            frame.head = head;
+        }
+        Ok(())
+    }
+
+    /// The condition a branch tests, popped: a compare computed right
+    /// before (taken back out of the code), or the operand's test for
+    /// non-zero.
+    fn condition(&mut self) -> Result<(Cond, Operand, Operand), Stop> {
+        let height = self.height_below(1)?;
+        let entry = self.pop()?;
+        if entry == Entry::Temp
+            && let Some(last) = self.code.last()
+            && let Some((cond, a, b, dst)) = condition_of(last)
+            && dst == self.temp(height)
+        {
+            self.code.ops.pop();
+            self.code.offsets.pop();
+            return Ok((cond, a, b));
+        }
+        let slot = match entry {
+            Entry::Local(slot) => slot,
+            Entry::Temp => self.temp(height),
+            Entry::Const { bits, narrow } => {
+                let slot = self.temp(height);
+                self.constant(slot, bits, narrow);
+                slot
+            }
+        };
+        Ok((
+            Cond::Nez { wide: false },
+            Operand::Slot(slot),
+            Operand::Imm(0),
+        ))
+    }
+
+    fn branch_op(cond: Cond, a: Operand, b: Operand, target: u32) -> Result<Op, Stop> {
+        cond.op(a, b, target)
+            .ok_or_else(|| internal("branch operands without a form"))
+    }
+
+    fn open_if(&mut self, ty: BlockType) -> Step {
+        let (params, results) = self.block_arity(ty)?;
+        let (cond, a, b) = self.condition()?;
+        self.open(Kind::If, params, results)?;
+        let op = Self::branch_op(cond.negate(), a, b, UNPATCHED)?;
+        let at = self.code.push_branch(op, self.offset);
+        self.code.label();
+        if let Some(frame) = self.scratch.frames.last_mut() {
+            frame.else_branch = Some(at);
+        }
+        Ok(())
+    }
+
+    fn enter_else(&mut self) -> Step {
+        let index = self.frame_index(0)?;
+        let (height, params, results) = {
+            let frame = &self.scratch.frames[index];
+            (frame.height, frame.params, frame.results)
+        };
+        if self.reachable {
+            self.move_values(height, results)?;
+            let at = self.jump(UNPATCHED);
+            self.scratch.frames[index].patches.push(Patch::Op(at));
+        }
+        let here = self.code.label();
+        if let Some(at) = self.scratch.frames[index].else_branch.take() {
+            self.set_target(Patch::Op(at), here);
+        }
+        self.truncate(height);
+        for _ in 0..params {
+            self.push(Entry::Temp)?;
+        }
+        self.reachable = self.scratch.frames[index].live;
+        Ok(())
+    }
+
+    fn end(&mut self) -> Step {
+        let mut frame = self
+            .scratch
+            .frames
+            .pop()
+            .ok_or_else(|| internal("end without a frame"))?;
+        if !frame.live {
+            frame.patches.clear();
+            self.scratch.spare_patches.push(frame.patches);
+            return Ok(());
+        }
+        // The function's end returns straight from where the values are
+        // when no branch comes here.
+        if frame.kind == Kind::Function && frame.patches.is_empty() {
+            if self.reachable {
+                self.return_values()?;
+            }
+            self.scratch.spare_patches.push(frame.patches);
+            return Ok(());
+        }
+        if self.reachable && !self.in_place(frame.height, frame.results)? {
+            self.move_values(frame.height, frame.results)?;
+        }
+        let mut reachable = self.reachable || !frame.patches.is_empty();
+        let here = self.code.label();
+        if let Some(at) = frame.else_branch.take() {
+            self.set_target(Patch::Op(at), here);
+            reachable = true;
+        }
+        for patch in frame.patches.drain(..) {
+            self.set_target(patch, here);
+        }
+        self.scratch.spare_patches.push(frame.patches);
+        self.truncate(frame.height);
+        for _ in 0..frame.results {
+            self.push(Entry::Temp)?;
+        }
+        self.reachable = reachable;
+        if frame.kind == Kind::Function && reachable {
+            self.return_values()?;
+        }
+        Ok(())
+    }
+
+    fn branch(&mut self, depth: u32) -> Step {
+        let index = self.frame_index(depth)?;
+        let (base, arity) = (self.scratch.frames[index].height, self.label_arity(index));
+        self.move_values(base, arity)?;
+        self.jump_to_label(index);
+        self.reachable = false;
+        Ok(())
+    }
+
+    fn branch_if(&mut self, depth: u32) -> Step {
+        let (cond, a, b) = self.condition()?;
+        let index = self.frame_index(depth)?;
+        let (base, arity) = (self.scratch.frames[index].height, self.label_arity(index));
+        if self.in_place(base, arity)? {
+            let op = Self::branch_op(cond, a, b, UNPATCHED)?;
+            let at = self.code.push_branch(op, self.offset);
+            self.target_label(at, index);
+        } else {
+            let op = Self::branch_op(cond.negate(), a, b, UNPATCHED)?;
+            let skip = self.code.push_branch(op, self.offset);
+            self.move_values(base, arity)?;
+            self.jump_to_label(index);
+            let here = self.code.label();
+            self.set_target(Patch::Op(skip), here);
+        }
+        Ok(())
+    }
+
+    fn branch_table(&mut self, table: &BrTable<'_>) -> Step {
+        let height = self.height_below(1)?;
+        let index = self.slot_at(height)?;
+        self.pop()?;
+        let mut depths = std::mem::take(&mut self.scratch.depths);
+        depths.clear();
+        for target in table.targets() {
+            depths.push(target.map_err(|error| Stop::Internal(error.to_string()))?);
+        }
+        depths.push(table.default());
+        let start = self.targets.len();
+        self.code.push_raw(
+            Op::BrTable(FastBrTable {
+                index,
+                targets: start as u32,
+                len: depths.len() as u32,
+            }),
+            self.offset,
+        );
+        let mut pending = std::mem::take(&mut self.scratch.pending);
+        pending.clear();
+        for &depth in &depths {
+            let frame_index = self.frame_index(depth)?;
+            let patch = Patch::Case {
+                op: self.code.push_raw(Op::Br(UNPATCHED), self.offset),
+                table: self.targets.len(),
+            };
+            self.targets.push(UNPATCHED);
+            let frame = &self.scratch.frames[frame_index];
+            let arity = self.label_arity(frame_index);
+            if !self.in_place(frame.height, arity)? {
+                pending.push((patch, frame_index));
+            } else if frame.kind == Kind::Loop {
+                let head = frame.head;
+                self.set_target(patch, head);
+            } else {
+                self.scratch.frames[frame_index].patches.push(patch);
+            }
+        }
+        // Cases whose values must move first go through a few copies.
+        for &(patch, frame_index) in &pending {
+            let here = self.code.label();
+            self.set_target(patch, here);
+            let (base, arity) = (
+                self.scratch.frames[frame_index].height,
+                self.label_arity(frame_index),
+            );
+            self.move_values(base, arity)?;
+            self.jump_to_label(frame_index);
+        }
+        self.scratch.depths = depths;
+        self.scratch.pending = pending;
+        self.reachable = false;
+        Ok(())
+    }
+
+    /// Returns the top `results` operands.
+    fn return_values(&mut self) -> Step {
+        let from = self.height_below(self.results)?;
+        let op = match self.results {
+            0 => Op::Return0(()),
+            1 => Op::Return1(self.slot_at(from)?),
+            count => {
+                let at = self.lists.len() as u32;
+                self.lists.push(count as Slot);
+                for height in from..from + count {
+                    let slot = self.slot_at(height)?;
+                    self.lists.push(slot);
+                }
+                Op::Return(at)
+            }
+        };
+        self.code.push_raw(op, self.offset);
+        self.reachable = false;
+        Ok(())
+    }
+
+    // --- locals ---
+
+    fn set_local(&mut self, local: u32, entry: Entry, height: usize) -> Step {
+        let local = Slot::try_from(local).map_err(|_| Stop::Unsupported)?;
+        let preserved = self.preserve(local)?;
+        match entry {
+            Entry::Temp => {
+                let temp = self.temp(height);
+                if !preserved
+                    && let Some(last) = self.code.last_fusable()
+                    && let Some(dst) = last.result_mut()
+                    && *dst == temp
+                {
+                    *dst = local;
+                } else {
+                    self.copy(local, temp);
+                }
+            }
+            Entry::Local(slot) => self.copy(local, slot),
+            Entry::Const { bits, narrow } => self.constant(local, bits, narrow),
+        }
+        Ok(())
+    }
+
+    // --- calls ---
+
+    /// Stores the call list `[args, results, arg slots…, result slots…]`
+    /// for the top `args` operands and pushes the results.
+    fn call_list(&mut self, args: usize, results: usize, tail: bool) -> Result<u32, Stop> {
+        let from = self.height_below(args)?;
+        let at = self.lists.len() as u32;
+        let count = |n: usize| Slot::try_from(n).map_err(|_| Stop::Unsupported);
+        self.lists.push(count(args)?);
+        self.lists.push(if tail { 0 } else { count(results)? });
+        for height in from..from + args {
+            let slot = self.slot_at(height)?;
+            self.lists.push(slot);
+        }
+        self.truncate(from);
+        self.max_out = self.max_out.max(args.max(results) as u32);
+        if !tail {
+            for i in 0..results {
+                self.push(Entry::Temp)?;
+                let slot = self.temp(from + i);
+                self.lists.push(slot);
+            }
+        }
+        Ok(at)
+    }
+
+    fn call(&mut self, callee: u32, tail: bool) -> Step {
+        let ty = self
+            .module
+            .func_type(callee)
+            .ok_or_else(|| internal("callee out of range"))?;
+        let (args, results) = (ty.params.len(), ty.results.len());
+        let list = self.call_list(args, results, tail)?;
+        let op = match (callee.checked_sub(self.module.func_imports), tail) {
+            (Some(func), false) => Op::CallInternal(Call { func, list }),
+            (None, false) => Op::Call(Call { func: callee, list }),
+            (Some(func), true) => Op::ReturnCallInternal(Call { func, list }),
+            (None, true) => Op::ReturnCall(Call { func: callee, list }),
+        };
+        self.code.push_raw(op, self.offset);
+        if tail {
+            self.reachable = false;
+        }
+        Ok(())
+    }
+
+    fn call_indirect(&mut self, type_index: u32, table: u32, tail: bool) -> Step {
+        let ty = self
+            .module
+            .types
+            .get(type_index as usize)
+            .ok_or_else(|| internal("type out of range"))?;
+        let (args, results) = (ty.params.len(), ty.results.len());
+        let height = self.height_below(1)?;
+        let index = self.slot_at(height)?;
+        self.pop()?;
+        let list = self.call_list(args, results, tail)?;
+        let table = u16::try_from(table).map_err(|_| Stop::Unsupported)?;
+        let call = CallIndirect {
+            index,
+            table,
+            type_index,
+            list,
+        };
+        self.code.push_raw(
+            if tail {
+                Op::ReturnCallIndirect(call)
+            } else {
+                Op::CallIndirect(call)
+            },
+            self.offset,
+        );
+        if tail {
+            self.reachable = false;
+        }
+        Ok(())
+    }
+
+    // --- straight-line operators ---
+
+    /// Pops `count` operands into slots (the last one on top) and pushes a
+    /// result when `result`; returns the operand slots and the result's.
+    fn operands<const N: usize>(&mut self, result: bool) -> Result<([Slot; N], Slot), Stop> {
+        let from = self.height_below(N)?;
+        let mut slots = [0; N];
+        for (i, slot) in slots.iter_mut().enumerate() {
+            *slot = self.slot_at(from + i)?;
+        }
+        self.truncate(from);
+        let dst = self.temp(from);
+        if result {
+            self.push(Entry::Temp)?;
+        }
+        Ok((slots, dst))
+    }
+
+    fn bulk(&mut self, x: u32, y: u32) -> Result<Bulk, Stop> {
+        let ([a, b, c], _) = self.operands::<3>(false)?;
+        let imm = self.imms.len() as u32;
+        self.imms.push((x, u64::from(y)));
+        Ok(Bulk { a, b, c, imm })
+    }
+
+    fn binary(&mut self, forms: super::forms::BinaryForms) -> Step {
+        let from = self.height_below(2)?;
+        let (left, right) = (self.entry(from)?, self.entry(from + 1)?);
+        let dst = self.temp(from);
+        let constant = |entry: Entry| match entry {
+            Entry::Const { bits, narrow } => fits_imm(bits, narrow),
+            _ => None,
+        };
+        let op = if let (Some(imm), Some(form)) = (constant(right), forms.imm) {
+            let a = self.slot_at(from)?;
+            form(BinImm { dst, a, imm })
+        } else if let (Some(imm), Some(form)) = (constant(left), forms.swapped) {
+            let a = self.slot_at(from + 1)?;
+            form(BinImm { dst, a, imm })
+        } else {
+            let a = self.slot_at(from)?;
+            let b = self.slot_at(from + 1)?;
+            (forms.reg)(Bin { dst, a, b })
+        };
+        self.truncate(from);
+        self.push(Entry::Temp)?;
+        self.emit(op);
+        Ok(())
+    }
+
+    fn memory_access(&mut self, access: Access, mem: MemArg) -> Step {
+        let small = mem.memory == 0 && u32::try_from(mem.offset).is_ok();
+        let memarg = self.imms.len() as u32;
+        match access {
+            Access::Load(kind, form) => {
+                let height = self.height_below(1)?;
+                // An address computed by the `i32.add` right before.
+                if small
+                    && self.entry(height)? == Entry::Temp
+                    && let Some(Op::I32Add(add)) = self.code.last()
+                    && add.dst == self.temp(height)
+                {
+                    let plain = form(Load {
+                        dst: add.dst,
+                        addr: 0,
+                        offset: mem.offset as u32,
+                    });
+                    if let Some(fused) = plain.indexed(add.a, add.b)
+                        && let Some(last) = self.code.last_fusable()
+                    {
+                        *last = fused;
+                        if let Some(offset) = self.code.offsets.last_mut() {
+                            *offset = self.offset;
+                        }
+                        return Ok(());
+                    }
+                }
+                let ([addr], dst) = self.operands::<1>(true)?;
+                let op = if small {
+                    form(Load {
+                        dst,
+                        addr,
+                        offset: mem.offset as u32,
+                    })
+                } else {
+                    self.imms.push((mem.memory, mem.offset));
+                    Op::LoadExt(MemExt {
+                        kind: kind as u8,
+                        value: dst,
+                        addr,
+                        memarg,
+                    })
+                };
+                self.emit(op);
+            }
+            Access::Store(kind, form) => {
+                let from = self.height_below(2)?;
+                if small && self.entry(from)? == Entry::Temp {
+                    let value = self.slot_at(from + 1)?;
+                    if let Some(add) = self.take_address_add(self.temp(from)) {
+                        let plain = form(Store {
+                            addr: 0,
+                            value,
+                            offset: mem.offset as u32,
+                        });
+                        if let Some(fused) = plain.indexed(add.a, add.b) {
+                            self.truncate(from);
+                            self.emit(fused);
+                            return Ok(());
+                        }
+                    }
+                }
+                let ([addr, value], _) = self.operands::<2>(false)?;
+                let op = if small {
+                    form(Store {
+                        addr,
+                        value,
+                        offset: mem.offset as u32,
+                    })
+                } else {
+                    self.imms.push((mem.memory, mem.offset));
+                    Op::StoreExt(MemExt {
+                        kind: kind as u8,
+                        value,
+                        addr,
+                        memarg,
+                    })
+                };
+                self.emit(op);
+            }
+        }
+        Ok(())
+    }
+
+    /// Takes back out of the code the `i32.add` of two locals that computed
+    /// the address in slot `addr` of a store (the value was computed after
+    /// it), when nothing since then branches, calls or writes either local:
+    /// the store can then add them itself.
+    fn take_address_add(&mut self, addr: Slot) -> Option<Bin> {
+        const LOOK_BACK: usize = 8;
+        let ops = &self.code.ops;
+        let earliest = self.code.floor.max(ops.len().saturating_sub(LOOK_BACK));
+        let at = (earliest..ops.len()).rev().find(|&at| {
+            let mut writes_addr = false;
+            ops[at].for_each_write(|slot| writes_addr |= slot == addr);
+            writes_addr
+        })?;
+        let Op::I32Add(add) = ops[at] else {
+            return None;
+        };
+        let locals = self.locals;
+        let is_local = |slot: Slot| (slot as usize) < locals;
+        if add.dst != addr || !is_local(add.a) || !is_local(add.b) {
+            return None;
+        }
+        let untouched = ops[at + 1..].iter().all(|op| {
+            let mut clobbers = false;
+            let known = op.for_each_write(|slot| clobbers |= slot == add.a || slot == add.b);
+            let mut op = *op;
+            known && !clobbers && op.target_mut().is_none()
+        });
+        if !untouched {
+            return None;
+        }
+        self.code.ops.remove(at);
+        self.code.offsets.remove(at);
+        Some(add)
+    }
+
+    fn straight_line(&mut self, opcode: Opcode) -> Step {
+        if let Some(forms) = binary_forms(&opcode) {
+            return self.binary(forms);
+        }
+        if let Some(form) = unary_form(&opcode) {
+            let height = self.height_below(1)?;
+            match form {
+                Some(form) => {
+                    let ([src], dst) = self.operands::<1>(true)?;
+                    self.emit(form(Un { dst, src }));
+                }
+                // Same bits: a constant only changes its width.
+                None => {
+                    if let Entry::Const { bits, .. } = self.entry(height)? {
+                        let narrow = matches!(
+                            opcode,
+                            Opcode::I32ReinterpretF32 | Opcode::F32ReinterpretI32
+                        );
+                        self.scratch.stack[height] = Entry::Const { bits, narrow };
+                    }
+                }
+            }
+            return Ok(());
+        }
+        if let (Some(access), Some(mem)) = (access(&opcode), opcode.mem_arg()) {
+            return self.memory_access(access, mem);
+        }
+        let op = match opcode {
+            Opcode::I32Const { value } => {
+                return self.push(Entry::Const {
+                    bits: u64::from(value as u32),
+                    narrow: true,
+                });
+            }
+            Opcode::I64Const { value } => {
+                return self.push(Entry::Const {
+                    bits: value as u64,
+                    narrow: false,
+                });
+            }
+            Opcode::F32Const { bits } => {
+                return self.push(Entry::Const {
+                    bits: u64::from(bits),
+                    narrow: true,
+                });
+            }
+            Opcode::F64Const { bits } => {
+                return self.push(Entry::Const {
+                    bits,
+                    narrow: false,
+                });
+            }
+            // Null references are slot value 0 of either type.
+            Opcode::RefNull { .. } => {
+                return self.push(Entry::Const {
+                    bits: 0,
+                    narrow: false,
+                });
+            }
+            Opcode::Select => {
+                let ([a, b, cond], dst) = self.operands::<3>(true)?;
+                Op::Select(Select { dst, cond, a, b })
+            }
+            Opcode::RefFunc { func } => {
+                let ([], slot) = self.operands::<0>(true)?;
+                Op::RefFunc(SlotIndex { slot, index: func })
+            }
+            Opcode::GlobalGet { global } => {
+                let ([], slot) = self.operands::<0>(true)?;
+                Op::GlobalGet(SlotIndex {
+                    slot,
+                    index: global,
+                })
+            }
+            Opcode::GlobalSet { global } => {
+                let ([slot], _) = self.operands::<1>(false)?;
+                Op::GlobalSet(SlotIndex {
+                    slot,
+                    index: global,
+                })
+            }
+            Opcode::TableGet { table } => {
+                let ([b], a) = self.operands::<1>(true)?;
+                Op::TableGet(Slots2Index { a, b, index: table })
+            }
+            Opcode::TableSet { table } => {
+                let ([a, b], _) = self.operands::<2>(false)?;
+                Op::TableSet(Slots2Index { a, b, index: table })
+            }
+            Opcode::TableSize { table } => {
+                let ([], slot) = self.operands::<0>(true)?;
+                Op::TableSize(SlotIndex { slot, index: table })
+            }
+            Opcode::TableGrow { table } => {
+                let ([init, delta], dst) = self.operands::<2>(true)?;
+                Op::TableGrow(TableGrow {
+                    dst,
+                    init,
+                    delta,
+                    table,
+                })
+            }
+            Opcode::TableFill { table } => Op::TableFill(self.bulk(table, 0)?),
+            Opcode::TableCopy { dst, src } => Op::TableCopy(self.bulk(dst, src)?),
+            Opcode::TableInit { elem, table } => Op::TableInit(self.bulk(elem, table)?),
+            Opcode::ElemDrop { elem } => Op::ElemDrop(elem),
+            Opcode::MemorySize { memory } => {
+                let ([], slot) = self.operands::<0>(true)?;
+                Op::MemorySize(SlotIndex {
+                    slot,
+                    index: memory,
+                })
+            }
+            Opcode::MemoryGrow { memory } => {
+                let ([b], a) = self.operands::<1>(true)?;
+                Op::MemoryGrow(Slots2Index {
+                    a,
+                    b,
+                    index: memory,
+                })
+            }
+            Opcode::MemoryFill { memory } => Op::MemoryFill(self.bulk(memory, 0)?),
+            Opcode::MemoryCopy { dst, src } => Op::MemoryCopy(self.bulk(dst, src)?),
+            Opcode::MemoryInit { data, memory } => Op::MemoryInit(self.bulk(data, memory)?),
+            Opcode::DataDrop { data } => Op::DataDrop(data),
+            _ => return Err(Stop::Unsupported),
+        };
+        self.emit(op);
+        Ok(())
+    }
+
+    // --- dispatch ---
+
+    fn translate(&mut self, operator: &Operator<'_>) -> Step {
+        if !self.reachable {
+            return match operator {
+                Operator::Block { .. } | Operator::Loop { .. } | Operator::If { .. } => {
+                    self.open_dead();
+                    Ok(())
+                }
+                Operator::Else => {
+                    let index = self.frame_index(0)?;
+                    if self.scratch.frames[index].live {
+                        self.enter_else()
+                    } else {
+                        Ok(())
+                    }
+                }
+                Operator::End => self.end(),
+                _ => Ok(()),
+            };
+        }
+        match *operator {
+            Operator::Nop => Ok(()),
+            Operator::Unreachable => {
+                self.code.push_raw(Op::Trap(()), self.offset);
+                self.reachable = false;
+                Ok(())
+            }
+            Operator::Block { blockty } => {
+                let (params, results) = self.block_arity(blockty)?;
+                self.open(Kind::Block, params, results)?;
+                self.code.label();
+                Ok(())
+            }
+            Operator::Loop { blockty } => self.open_loop(blockty),
+            Operator::If { blockty } => self.open_if(blockty),
+            Operator::Else => self.enter_else(),
+            Operator::End => self.end(),
+            Operator::Br { relative_depth } => self.branch(relative_depth),
+            Operator::BrIf { relative_depth } => self.branch_if(relative_depth),
+            Operator::BrTable { ref targets } => self.branch_table(targets),
+            Operator::Return => self.return_values(),
+            Operator::Drop => self.pop().map(drop),
+            Operator::LocalGet { local_index } => {
+                let slot = Slot::try_from(local_index).map_err(|_| Stop::Unsupported)?;
+                self.push(Entry::Local(slot))
+            }
+            Operator::LocalSet { local_index } => {
+                let height = self.height_below(1)?;
+                let entry = self.pop()?;
+                self.set_local(local_index, entry, height)
+            }
+            Operator::LocalTee { local_index } => {
+                let height = self.height_below(1)?;
+                let entry = self.pop()?;
+                self.set_local(local_index, entry, height)?;
+                let slot = Slot::try_from(local_index).map_err(|_| Stop::Unsupported)?;
+                self.push(Entry::Local(slot))
+            }
+            Operator::Call { function_index } => self.call(function_index, false),
+            Operator::ReturnCall { function_index } => self.call(function_index, true),
+            Operator::CallIndirect {
+                type_index,
+                table_index,
+            } => self.call_indirect(type_index, table_index, false),
+            Operator::ReturnCallIndirect {
+                type_index,
+                table_index,
+            } => self.call_indirect(type_index, table_index, true),
+            _ => {
+                let opcode = straight_line_opcode(operator).map_err(|_| Stop::Unsupported)?;
+                self.straight_line(opcode)
+            }
+        }
+    }
+}
+
+impl OperatorSink for DirectTranslator<'_> {
+    fn locals(&mut self, count: u32, _ty: ValType) {
+        let first = self.locals;
+        self.locals = self.locals.saturating_add(count as usize);
+        if self.locals > Slot::MAX as usize {
+            self.stop.get_or_insert(Stop::Unsupported);
+            return;
+        }
+        // Declared locals start at zero; slots are not cleared between
+        // calls.
+        for slot in first..self.locals {
+            self.constant(slot as Slot, 0, true);
+        }
+        self.zeroed = self.locals - self.params;
+    }
+
+    fn operator(
+        &mut self,
+        operator: &Operator<'_>,
+        offset: usize,
+        _validator: &FuncValidator<ValidatorResources>,
+    ) -> Result<(), String> {
+        if self.stop.is_some() {
+            return Err("stopped".into());
+        }
+        self.offset = offset as u32;
+        match self.translate(operator) {
+            Ok(()) => Ok(()),
+            Err(stop) => {
+                let message = match &stop {
+                    Stop::Unsupported => "left to the register-IR translator".to_string(),
+                    Stop::Internal(message) => message.clone(),
+                };
+                self.stop = Some(stop);
+                Err(message)
+            }
+        }
+    }
+}
+
+/// Single-pass translation branches to a label before it knows what is
+/// there: a branch to an unconditional jump goes straight to that jump's
+/// target, and a jump to a return (the end of an `if` arm at the end of a
+/// function) returns right there. `br_table` cases stay as they are (the
+/// verifier checks them against the side table).
+fn thread_jumps(code: &mut [Op]) {
+    /// Where a branch to `target` really goes (a few jumps followed).
+    fn destination(code: &[Op], mut target: u32) -> u32 {
+        for _ in 0..4 {
+            match code.get(target as usize) {
+                Some(&Op::Br(next)) if next != target => target = next,
+                _ => break,
+            }
+        }
+        target
+    }
+    let mut pc = 0;
+    while pc < code.len() {
+        let op = code[pc];
+        if let Op::BrTable(table) = op {
+            pc += 1 + table.len as usize;
+            continue;
+        }
+        let threaded = match op {
+            Op::Br(target) => {
+                let target = destination(code, target);
+                match code.get(target as usize) {
+                    Some(&ret @ (Op::Return0(()) | Op::Return1(_))) => ret,
+                    _ => Op::Br(target),
+                }
+            }
+            Op::CopyBr(x) => {
+                let target = destination(code, x.target);
+                match code.get(target as usize) {
+                    Some(&Op::Return1(slot)) if slot == x.dst => Op::Return1(x.src),
+                    _ => Op::CopyBr(crate::fast::code::CopyBr { target, ..x }),
+                }
+            }
+            mut other => {
+                if let Some(target) = other.target_mut() {
+                    *target = destination(code, *target);
+                }
+                other
+            }
+        };
+        code[pc] = threaded;
+        pc += 1;
+    }
+}
+
+/// Removes the clearing of declared locals (ops `0..zeroed`, local
+/// `params + i` cleared by op `i`) that no path can read before writing:
+/// those written in the straight-line code at the function's start before
+/// any read (compiled C code sets most locals there). Conservative: the
+/// scan stops at the first branch, branch target, call or return.
+fn drop_dead_zeroing(
+    code: &mut Vec<Op>,
+    offsets: &mut Vec<u32>,
+    targets: &mut [u32],
+    params: usize,
+    zeroed: usize,
+) {
+    if zeroed == 0 {
+        return;
+    }
+    let mut is_target = vec![false; code.len()];
+    for op in code.iter() {
+        let mut op = *op;
+        if let Some(&mut target) = op.target_mut()
+            && let Some(flag) = is_target.get_mut(target as usize)
+        {
+            *flag = true;
+        }
+    }
+    for &target in targets.iter() {
+        if let Some(flag) = is_target.get_mut(target as usize) {
+            *flag = true;
+        }
+    }
+    let local = |slot: Slot| (slot as usize).checked_sub(params).filter(|&i| i < zeroed);
+    // Per declared local: written before any read in the scanned code.
+    let mut written_first = vec![false; zeroed];
+    let mut read = vec![false; zeroed];
+    for (pc, op) in code.iter().enumerate().skip(zeroed) {
+        let mut probe = *op;
+        if is_target[pc]
+            || probe.target_mut().is_some()
+            || op.is_terminator()
+            || matches!(op, Op::BrTable(_) | Op::Return(_))
+        {
+            break;
+        }
+        let mut writes: [Option<Slot>; 4] = [None; 4];
+        let mut count = 0;
+        let known = op.for_each_write(|slot| {
+            if let Some(entry) = writes.get_mut(count) {
+                *entry = Some(slot);
+            }
+            count += 1;
+        });
+        if !known || count > writes.len() {
+            break;
+        }
+        // Every mention of a slot that is not one of its writes is a read.
+        let mut unmatched = writes;
+        op.for_each_slot(|slot| {
+            if let Some(entry) = unmatched.iter_mut().find(|entry| **entry == Some(slot)) {
+                *entry = None;
+            } else if let Some(i) = local(slot)
+                && !written_first[i]
+            {
+                read[i] = true;
+            }
+        });
+        for slot in writes.into_iter().flatten() {
+            if let Some(i) = local(slot)
+                && !read[i]
+            {
+                written_first[i] = true;
+            }
+        }
+    }
+    let keep: Vec<bool> = (0..zeroed).map(|i| !written_first[i]).collect();
+    let removed = keep.iter().filter(|&&k| !k).count() as u32;
+    if removed == 0 {
+        return;
+    }
+    let mut index = 0;
+    code.retain(|_| {
+        index += 1;
+        index > zeroed || keep[index - 1]
+    });
+    let mut index = 0;
+    offsets.retain(|_| {
+        index += 1;
+        index > zeroed || keep[index - 1]
+    });
+    // Nothing branches into the clearing ops: every target moves down.
+    for op in code.iter_mut() {
+        if let Some(target) = op.target_mut() {
+            *target -= removed;
+        }
+    }
+    for target in targets.iter_mut() {
+        *target -= removed;
+    }
+}
+
+/// The branch condition of a compare op, its operands and its result slot.
+fn condition_of(op: Op) -> Option<(Cond, Operand, Operand, Slot)> {
+    use Operand::{Imm, Slot as S};
+    macro_rules! int {
+        ($x:expr, $cc:ident, $wide:expr) => {
+            (
+                Cond::Int {
+                    cc: IntCC::$cc,
+                    wide: $wide,
+                },
+                S($x.a),
+                S($x.b),
+                $x.dst,
+            )
+        };
+    }
+    macro_rules! int_imm {
+        ($x:expr, $cc:ident, $wide:expr) => {
+            (
+                Cond::Int {
+                    cc: IntCC::$cc,
+                    wide: $wide,
+                },
+                S($x.a),
+                Imm($x.imm),
+                $x.dst,
+            )
+        };
+    }
+    macro_rules! float {
+        ($x:expr, $cc:ident, $wide:expr) => {
+            (
+                Cond::Float {
+                    cc: FloatCC::$cc,
+                    wide: $wide,
+                    negated: false,
+                },
+                S($x.a),
+                S($x.b),
+                $x.dst,
+            )
+        };
+    }
+    Some(match op {
+        Op::I32Eqz(x) => (Cond::Eqz { wide: false }, S(x.src), Imm(0), x.dst),
+        Op::I64Eqz(x) => (Cond::Eqz { wide: true }, S(x.src), Imm(0), x.dst),
+        Op::I32Eq(x) => int!(x, Eq, false),
+        Op::I32Ne(x) => int!(x, Ne, false),
+        Op::I32LtS(x) => int!(x, LtS, false),
+        Op::I32LtU(x) => int!(x, LtU, false),
+        Op::I32GtS(x) => int!(x, GtS, false),
+        Op::I32GtU(x) => int!(x, GtU, false),
+        Op::I32LeS(x) => int!(x, LeS, false),
+        Op::I32LeU(x) => int!(x, LeU, false),
+        Op::I32GeS(x) => int!(x, GeS, false),
+        Op::I32GeU(x) => int!(x, GeU, false),
+        Op::I64Eq(x) => int!(x, Eq, true),
+        Op::I64Ne(x) => int!(x, Ne, true),
+        Op::I64LtS(x) => int!(x, LtS, true),
+        Op::I64LtU(x) => int!(x, LtU, true),
+        Op::I64GtS(x) => int!(x, GtS, true),
+        Op::I64GtU(x) => int!(x, GtU, true),
+        Op::I64LeS(x) => int!(x, LeS, true),
+        Op::I64LeU(x) => int!(x, LeU, true),
+        Op::I64GeS(x) => int!(x, GeS, true),
+        Op::I64GeU(x) => int!(x, GeU, true),
+        Op::I32EqImm(x) => int_imm!(x, Eq, false),
+        Op::I32NeImm(x) => int_imm!(x, Ne, false),
+        Op::I32LtSImm(x) => int_imm!(x, LtS, false),
+        Op::I32LtUImm(x) => int_imm!(x, LtU, false),
+        Op::I32GtSImm(x) => int_imm!(x, GtS, false),
+        Op::I32GtUImm(x) => int_imm!(x, GtU, false),
+        Op::I32LeSImm(x) => int_imm!(x, LeS, false),
+        Op::I32LeUImm(x) => int_imm!(x, LeU, false),
+        Op::I32GeSImm(x) => int_imm!(x, GeS, false),
+        Op::I32GeUImm(x) => int_imm!(x, GeU, false),
+        Op::I64EqImm(x) => int_imm!(x, Eq, true),
+        Op::I64NeImm(x) => int_imm!(x, Ne, true),
+        Op::I64LtSImm(x) => int_imm!(x, LtS, true),
+        Op::I64LtUImm(x) => int_imm!(x, LtU, true),
+        Op::I64GtSImm(x) => int_imm!(x, GtS, true),
+        Op::I64GtUImm(x) => int_imm!(x, GtU, true),
+        Op::I64LeSImm(x) => int_imm!(x, LeS, true),
+        Op::I64LeUImm(x) => int_imm!(x, LeU, true),
+        Op::I64GeSImm(x) => int_imm!(x, GeS, true),
+        Op::I64GeUImm(x) => int_imm!(x, GeU, true),
+        Op::F32Eq(x) => float!(x, Eq, false),
+        Op::F32Ne(x) => float!(x, Ne, false),
+        Op::F32Lt(x) => float!(x, Lt, false),
+        Op::F32Gt(x) => float!(x, Gt, false),
+        Op::F32Le(x) => float!(x, Le, false),
+        Op::F32Ge(x) => float!(x, Ge, false),
+        Op::F64Eq(x) => float!(x, Eq, true),
+        Op::F64Ne(x) => float!(x, Ne, true),
+        Op::F64Lt(x) => float!(x, Lt, true),
+        Op::F64Gt(x) => float!(x, Gt, true),
+        Op::F64Le(x) => float!(x, Le, true),
+        Op::F64Ge(x) => float!(x, Ge, true),
+        _ => return None,
+    })
+}
