@@ -53,29 +53,55 @@ impl Translator for IrStack {
 }
 
 /// The fast interpreter's bytecode for every function: `Module::from_binary`
-/// (decoding and validation only), then `Module::precompile_all`, which does for each function
-/// what its first call would (translation is lazy, per function): validate
-/// the body again into ir-reg, run the ir-reg passes, allocate frame slots
-/// and emit the bytecode.
-#[derive(Debug, Default)]
+/// (decoding and validation only), then `Module::precompile_all`, which does
+/// for each function what its first call would (translation is lazy, per
+/// function). `direct`: the interpreter's own path, one pass from the
+/// validated wasm to bytecode; otherwise through ir-reg (validate the body
+/// again into ir-reg, its passes, frame-slot allocation, bytecode), the
+/// tiered engine's path.
+#[derive(Debug)]
 struct Fast {
-    engine: zwasm::Engine,
+    engine: Result<zwasm::Engine, String>,
+    direct: bool,
+}
+
+impl Fast {
+    fn new(translation: zwasm::InterpTranslation) -> Fast {
+        let mut config = zwasm::Config::new();
+        config
+            .engine(zwasm::EngineKind::Interp)
+            .interp_translation(translation);
+        Fast {
+            engine: zwasm::Engine::new(&config).map_err(|err| err.to_string()),
+            direct: translation == zwasm::InterpTranslation::Direct,
+        }
+    }
 }
 
 impl Translator for Fast {
     fn ir(&self) -> &'static str {
-        "fast (bytecode)"
+        if self.direct {
+            "fast (bytecode)"
+        } else {
+            "fast via ir-reg"
+        }
     }
 
     fn covers(&self) -> &'static str {
-        "decode + validate (`Module::from_binary`), then per function: \
-         validate + ir-reg build + passes + slot allocation + bytecode \
-         (`Module::precompile_all`)"
+        if self.direct {
+            "decode + validate (`Module::from_binary`), then per function: \
+             direct translation of the validated body into bytecode \
+             (`Module::precompile_all`; the interpreter's path)"
+        } else {
+            "decode + validate (`Module::from_binary`), then per function: \
+             validate + ir-reg build + passes + slot allocation + bytecode \
+             (`InterpTranslation::RegisterIr`; the tiered engine's path)"
+        }
     }
 
     fn translate(&self, wasm: &[u8]) -> Result<(), String> {
-        let module =
-            zwasm::Module::from_binary(&self.engine, wasm).map_err(|err| err.to_string())?;
+        let engine = self.engine.as_ref().map_err(Clone::clone)?;
+        let module = zwasm::Module::from_binary(engine, wasm).map_err(|err| err.to_string())?;
         module
             .precompile_all()
             .map(drop)
@@ -84,7 +110,11 @@ impl Translator for Fast {
 }
 
 pub(crate) fn translators() -> Vec<Box<dyn Translator>> {
-    vec![Box::new(IrStack::default()), Box::new(Fast::default())]
+    vec![
+        Box::new(IrStack::default()),
+        Box::new(Fast::new(zwasm::InterpTranslation::Direct)),
+        Box::new(Fast::new(zwasm::InterpTranslation::RegisterIr)),
+    ]
 }
 
 #[derive(Debug)]
@@ -181,13 +211,18 @@ mod tests {
 
     #[test]
     fn fast_tier_translates_every_function() {
-        let translator = Fast::default();
         let wasm = wat::parse_str(
             "(module (func (result i32) (i32.const 1)) (func (param i32) (result i32) local.get 0))",
         )
         .expect("wat");
-        assert!(time_one(&translator, &wasm, Duration::from_millis(1)).is_ok());
-        assert!(time_one(&translator, b"\0asm\x01\0\0\0\x0a", Duration::ZERO).is_err());
+        for translation in [
+            zwasm::InterpTranslation::Direct,
+            zwasm::InterpTranslation::RegisterIr,
+        ] {
+            let translator = Fast::new(translation);
+            assert!(time_one(&translator, &wasm, Duration::from_millis(1)).is_ok());
+            assert!(time_one(&translator, b"\0asm\x01\0\0\0\x0a", Duration::ZERO).is_err());
+        }
     }
 
     #[test]

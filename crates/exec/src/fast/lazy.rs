@@ -129,7 +129,7 @@ impl LazyCode {
     }
 
     /// The direct translation of defined function `defined` (straight from
-    /// wasm, while validating), or `None` where it leaves the function to
+    /// its already validated wasm), or `None` where it leaves the function to
     /// the ir-reg path.
     pub fn translate_directly(
         &self,
@@ -137,16 +137,23 @@ impl LazyCode {
         module: &Module,
         defined: u32,
     ) -> Result<Option<FastFunc>, CompileError> {
-        let to_validate = self.to_validate(module, defined)?;
         let func_index = module.func_imports + defined;
+        let features = self
+            .revalidation
+            .as_ref()
+            .map(|revalidation| revalidation.features)
+            .ok_or_else(|| CompileError::Internal {
+                func: func_index,
+                message: "module kept no validation state".into(),
+            })?;
         match self.direct.try_lock() {
-            Ok(mut direct) => translate_direct(&mut direct, bytes, module, func_index, to_validate),
+            Ok(mut direct) => translate_direct(&mut direct, bytes, module, func_index, features),
             Err(_) => translate_direct(
                 &mut DirectScratch::default(),
                 bytes,
                 module,
                 func_index,
-                to_validate,
+                features,
             ),
         }
     }

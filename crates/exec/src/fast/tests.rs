@@ -332,12 +332,27 @@ fn translate_file_repeatedly() {
         return;
     };
     let bytes = std::fs::read(&path).expect("readable module");
-    let started = std::time::Instant::now();
-    for _ in 0..20 {
-        let module = Module::new(&interp_engine(), &bytes).expect("valid module");
+    let repeat: u32 = std::env::var("ZWASM_REPEAT")
+        .ok()
+        .and_then(|n| n.parse().ok())
+        .unwrap_or(20);
+    let engine = interp_engine();
+    let mut new = std::time::Duration::ZERO;
+    let mut translate = std::time::Duration::ZERO;
+    for _ in 0..repeat {
+        let started = std::time::Instant::now();
+        let module = Module::new(&engine, &bytes).expect("valid module");
+        let validated = std::time::Instant::now();
         module.precompile_all().expect("translates");
+        translate += validated.elapsed();
+        new += validated - started;
     }
-    println!("{:?} per module", started.elapsed() / 20);
+    println!(
+        "Module::new {:?}, then translating every function {:?} ({} code bytes)",
+        new / repeat,
+        translate / repeat,
+        bytes.len()
+    );
 }
 
 /// The interpreter translates every function of the benchmark programs and

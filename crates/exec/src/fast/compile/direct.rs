@@ -1,5 +1,5 @@
-//! Direct translation of a function body into fast-tier bytecode, in the
-//! same pass as its validation: the interpreter's translator when no JIT
+//! Direct translation of a function body into fast-tier bytecode, in one
+//! pass over its operators: the interpreter's translator when no JIT
 //! needs the register IR (`EngineKind::Interp`). It skips SSA construction,
 //! the ir-reg passes, liveness and slot allocation, which made translation
 //! through ir-reg an order of magnitude slower than validation.
@@ -24,10 +24,9 @@
 //! slots, so that a `local.set` on one path cannot change what the other
 //! path sees.
 
-use wasmparser::{BlockType, BrTable, FuncValidator, Operator, ValidatorResources};
-use zwasm_decode::{Module, ValType};
+use wasmparser::{BlockType, BrTable, Operator};
+use zwasm_decode::Module;
 use zwasm_ir_reg::{FloatCC, IntCC, MemArg, Opcode, straight_line_opcode};
-use zwasm_validate::OperatorSink;
 
 use super::forms::{Access, Cond, Operand, access, binary_forms, fits_imm, unary_form};
 use super::peephole::Code;
@@ -188,11 +187,6 @@ impl<'a> DirectTranslator<'a> {
             live: true,
         });
         translator
-    }
-
-    /// Why the translation stopped, if it did.
-    pub fn take_stop(&mut self) -> Option<Stop> {
-        self.stop.take()
     }
 
     pub fn finish(self) -> Result<Translated, Stop> {
@@ -1234,8 +1228,9 @@ impl<'a> DirectTranslator<'a> {
     }
 }
 
-impl OperatorSink for DirectTranslator<'_> {
-    fn locals(&mut self, count: u32, _ty: ValType) {
+impl DirectTranslator<'_> {
+    /// `count` more declared locals (after the parameters).
+    pub fn locals(&mut self, count: u32) {
         let first = self.locals;
         self.locals = self.locals.saturating_add(count as usize);
         if self.locals > Slot::MAX as usize {
@@ -1243,34 +1238,20 @@ impl OperatorSink for DirectTranslator<'_> {
             return;
         }
         // Declared locals start at zero; slots are not cleared between
-        // calls.
+        // calls (`drop_dead_zeroing` removes what no path needs).
         for slot in first..self.locals {
             self.constant(slot as Slot, 0, true);
         }
         self.zeroed = self.locals - self.params;
     }
 
-    fn operator(
-        &mut self,
-        operator: &Operator<'_>,
-        offset: usize,
-        _validator: &FuncValidator<ValidatorResources>,
-    ) -> Result<(), String> {
-        if self.stop.is_some() {
-            return Err("stopped".into());
+    /// Translates `operator`, at byte `offset` of the module.
+    pub fn operator(&mut self, operator: &Operator<'_>, offset: usize) -> Result<(), Stop> {
+        if let Some(stop) = self.stop.take() {
+            return Err(stop);
         }
         self.offset = offset as u32;
-        match self.translate(operator) {
-            Ok(()) => Ok(()),
-            Err(stop) => {
-                let message = match &stop {
-                    Stop::Unsupported => "left to the register-IR translator".to_string(),
-                    Stop::Internal(message) => message.clone(),
-                };
-                self.stop = Some(stop);
-                Err(message)
-            }
-        }
+        self.translate(operator)
     }
 }
 

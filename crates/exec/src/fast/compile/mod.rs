@@ -15,10 +15,9 @@ mod verify;
 
 use std::fmt;
 
-use wasmparser::{FuncToValidate, ValidatorResources};
 use zwasm_decode::Module;
 use zwasm_ir_reg::{Block, Cfg, RegFunction, Value};
-use zwasm_validate::{FunctionValidator, ValidateError};
+use zwasm_validate::ValidateError;
 
 use crate::fast::code::{FastFunc, Slot};
 use alloc::{Allocation, Hints, allocate};
@@ -158,20 +157,22 @@ pub(crate) fn lower(
 /// Reused allocations of direct translation ([`translate_direct`]).
 #[derive(Debug, Default)]
 pub(crate) struct DirectScratch {
-    validator: FunctionValidator,
     scratch: direct::Scratch,
 }
 
 /// Translates the body of function `func_index` of `module` (decoded from
-/// `bytes`) straight from wasm into fast-tier code while validating it
-/// (the interpreter's path). `Ok(None)`: the function uses something the
-/// direct translator leaves to the ir-reg path ([`lower`]).
+/// `bytes`, with `features`) straight from wasm into fast-tier code (the
+/// interpreter's path). The body is read, not validated again: `Module::new`
+/// validated it, and the translator needs no types beyond the module's
+/// signatures (what it finds inconsistent is an internal error, never a
+/// panic). `Ok(None)`: the function uses something the direct translator
+/// leaves to the ir-reg path ([`lower`]).
 pub(crate) fn translate_direct(
     scratch: &mut DirectScratch,
     bytes: &[u8],
     module: &Module,
     func_index: u32,
-    to_validate: FuncToValidate<ValidatorResources>,
+    features: wasmparser::WasmFeatures,
 ) -> Result<Option<FastFunc>, CompileError> {
     let internal = |message: String| CompileError::Internal {
         func: func_index,
@@ -181,17 +182,36 @@ pub(crate) fn translate_direct(
         .func_type(func_index)
         .ok_or_else(|| internal("function type out of range".into()))?;
     let (params, results) = (ty.params.len(), ty.results.len());
+    let range = module
+        .body(func_index)
+        .ok_or_else(|| internal("function without a body".into()))?
+        .range
+        .clone();
+    let body = bytes
+        .get(range.clone())
+        .ok_or_else(|| internal("body out of bounds".into()))?;
     let mut translator =
         direct::DirectTranslator::new(module, &mut scratch.scratch, params, results);
-    let validated =
-        scratch
-            .validator
-            .validate(bytes, module, func_index, to_validate, &mut translator);
-    match (translator.take_stop(), validated) {
-        (Some(direct::Stop::Unsupported), _) => return Ok(None),
-        (Some(direct::Stop::Internal(message)), _) => return Err(internal(message)),
-        (None, Err(error)) => return Err(CompileError::Validate(error)),
-        (None, Ok(())) => {}
+    let read = |error: wasmparser::BinaryReaderError| internal(error.to_string());
+    let body = wasmparser::FunctionBody::new(wasmparser::BinaryReader::new_features(
+        body,
+        range.start as u64,
+        features,
+    ));
+    let mut locals = body.get_locals_reader().map_err(read)?;
+    for _ in 0..locals.get_count() {
+        let (count, _) = locals.read().map_err(read)?;
+        translator.locals(count);
+    }
+    let mut operators = wasmparser::OperatorsReader::new(locals.get_binary_reader());
+    while !operators.eof() {
+        let offset = operators.original_position();
+        let operator = operators.read().map_err(read)?;
+        match translator.operator(&operator, offset as usize) {
+            Ok(()) => {}
+            Err(direct::Stop::Unsupported) => return Ok(None),
+            Err(direct::Stop::Internal(message)) => return Err(internal(message)),
+        }
     }
     let out = translator.finish().map_err(|stop| match stop {
         direct::Stop::Internal(message) => internal(message),
