@@ -154,13 +154,15 @@ impl<'a> DirectTranslator<'a> {
         scratch: &'a mut Scratch,
         params: usize,
         results: usize,
+        body_bytes: usize,
     ) -> DirectTranslator<'a> {
         scratch.stack.clear();
         scratch.frames.clear();
         let mut translator = DirectTranslator {
             module,
             scratch,
-            code: Code::default(),
+            // About one op per two bytes of body: no regrowing on the way.
+            code: Code::with_capacity(body_bytes / 2 + 4),
             lists: Vec::new(),
             targets: Vec::new(),
             imms: Vec::new(),

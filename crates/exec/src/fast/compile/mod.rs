@@ -191,7 +191,7 @@ pub(crate) fn translate_direct(
         .get(range.clone())
         .ok_or_else(|| internal("body out of bounds".into()))?;
     let mut translator =
-        direct::DirectTranslator::new(module, &mut scratch.scratch, params, results);
+        direct::DirectTranslator::new(module, &mut scratch.scratch, params, results, body.len());
     let read = |error: wasmparser::BinaryReaderError| internal(error.to_string());
     let body = wasmparser::FunctionBody::new(wasmparser::BinaryReader::new_features(
         body,

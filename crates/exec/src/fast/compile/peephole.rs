@@ -16,6 +16,15 @@ pub(super) struct Code {
 }
 
 impl Code {
+    /// Empty, with room for `ops` ops.
+    pub fn with_capacity(ops: usize) -> Code {
+        Code {
+            ops: Vec::with_capacity(ops),
+            offsets: Vec::with_capacity(ops),
+            floor: 0,
+        }
+    }
+
     /// Whether the last op may fuse with (or be changed for) the next one.
     pub fn last_fusable(&mut self) -> Option<&mut Op> {
         if self.ops.len() > self.floor {
