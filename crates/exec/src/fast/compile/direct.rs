@@ -204,6 +204,7 @@ impl<'a> DirectTranslator<'a> {
             &mut code,
             &mut offsets,
             &mut targets,
+            &self.lists,
             self.params,
             self.zeroed,
         );
@@ -1257,6 +1258,106 @@ impl DirectTranslator<'_> {
     }
 }
 
+/// The declared locals (bit `i`: local `params + i`) that some path from
+/// the code after the clearing ops (`code[zeroed..]`) reads before writing.
+fn locals_read_before_written(code: &[Op], lists: &[Slot], params: usize, zeroed: usize) -> u64 {
+    let bit = |slot: Slot| -> u64 {
+        match (slot as usize).checked_sub(params) {
+            Some(i) if i < zeroed => 1 << i,
+            _ => 0,
+        }
+    };
+    let list = |at: u32, skip: usize, len: usize| -> u64 {
+        let start = at as usize + skip;
+        lists
+            .get(start..start + len)
+            .map_or(u64::MAX, |slots| slots.iter().fold(0, |m, &s| m | bit(s)))
+    };
+    // Per op: the locals it reads and writes (as masks).
+    let effects = |op: &Op| -> (u64, u64) {
+        let mut writes = [None::<Slot>; 4];
+        let mut count = 0;
+        let known = op.for_each_write(|slot| {
+            if let Some(entry) = writes.get_mut(count) {
+                *entry = Some(slot);
+            }
+            count += 1;
+        });
+        let mut reads = 0;
+        let mut unmatched = writes;
+        op.for_each_slot(|slot| {
+            if let Some(entry) = unmatched.iter_mut().find(|entry| **entry == Some(slot)) {
+                *entry = None;
+            } else {
+                reads |= bit(slot);
+            }
+        });
+        // Calls and multi-value returns read their list's slots; calls
+        // write only temporaries (their results).
+        match *op {
+            Op::CallInternal(call)
+            | Op::Call(call)
+            | Op::ReturnCallInternal(call)
+            | Op::ReturnCall(call) => {
+                let args = lists.get(call.list as usize).map_or(0, |&n| n as usize);
+                reads |= list(call.list, 2, args);
+            }
+            Op::CallIndirect(call) | Op::ReturnCallIndirect(call) => {
+                let args = lists.get(call.list as usize).map_or(0, |&n| n as usize);
+                reads |= list(call.list, 2, args);
+            }
+            Op::Return(at) => {
+                let len = lists.get(at as usize).map_or(0, |&n| n as usize);
+                reads |= list(at, 1, len);
+            }
+            _ if !known || count > writes.len() => return (u64::MAX, 0),
+            _ => {}
+        }
+        let written = writes.iter().flatten().fold(0, |m, &s| m | bit(s));
+        (reads, written)
+    };
+    let len = code.len();
+    // Locals definitely written on entry to each op (all ones: not reached yet).
+    let mut state = vec![u64::MAX; len + 1];
+    if zeroed >= len {
+        return 0;
+    }
+    state[zeroed] = 0;
+    let mut read_first = 0u64;
+    let mut changed = true;
+    while changed {
+        changed = false;
+        for pc in zeroed..len {
+            let op = code[pc];
+            let (reads, writes) = effects(&op);
+            let before = state[pc];
+            read_first |= reads & !before;
+            let after = before | writes;
+            let mut flow = |to: usize, state: &mut Vec<u64>| {
+                if let Some(slot) = state.get_mut(to) {
+                    let met = *slot & after;
+                    if met != *slot {
+                        *slot = met;
+                        changed = true;
+                    }
+                }
+            };
+            let mut probe = op;
+            if let Some(&mut target) = probe.target_mut() {
+                flow(target as usize, &mut state);
+            }
+            if let Op::BrTable(table) = op {
+                for case in 0..table.len as usize {
+                    flow(pc + 1 + case, &mut state);
+                }
+            } else if !op.is_terminator() {
+                flow(pc + 1, &mut state);
+            }
+        }
+    }
+    read_first
+}
+
 /// Single-pass translation branches to a label before it knows what is
 /// there: a branch to an unconditional jump goes straight to that jump's
 /// target, and a jump to a return (the end of an `if` arm at the end of a
@@ -1308,78 +1409,23 @@ fn thread_jumps(code: &mut [Op]) {
 }
 
 /// Removes the clearing of declared locals (ops `0..zeroed`, local
-/// `params + i` cleared by op `i`) that no path can read before writing:
-/// those written in the straight-line code at the function's start before
-/// any read (compiled C code sets most locals there). Conservative: the
-/// scan stops at the first branch, branch target, call or return.
+/// `params + i` cleared by op `i`) that no path can read before writing
+/// (compiled C code writes most locals before it reads them): a forward
+/// "definitely written" dataflow over the code, for up to 64 declared
+/// locals (beyond that, every local stays cleared).
 fn drop_dead_zeroing(
     code: &mut Vec<Op>,
     offsets: &mut Vec<u32>,
     targets: &mut [u32],
+    lists: &[Slot],
     params: usize,
     zeroed: usize,
 ) {
-    if zeroed == 0 {
+    if zeroed == 0 || zeroed > 64 {
         return;
     }
-    let mut is_target = vec![false; code.len()];
-    for op in code.iter() {
-        let mut op = *op;
-        if let Some(&mut target) = op.target_mut()
-            && let Some(flag) = is_target.get_mut(target as usize)
-        {
-            *flag = true;
-        }
-    }
-    for &target in targets.iter() {
-        if let Some(flag) = is_target.get_mut(target as usize) {
-            *flag = true;
-        }
-    }
-    let local = |slot: Slot| (slot as usize).checked_sub(params).filter(|&i| i < zeroed);
-    // Per declared local: written before any read in the scanned code.
-    let mut written_first = vec![false; zeroed];
-    let mut read = vec![false; zeroed];
-    for (pc, op) in code.iter().enumerate().skip(zeroed) {
-        let mut probe = *op;
-        if is_target[pc]
-            || probe.target_mut().is_some()
-            || op.is_terminator()
-            || matches!(op, Op::BrTable(_) | Op::Return(_))
-        {
-            break;
-        }
-        let mut writes: [Option<Slot>; 4] = [None; 4];
-        let mut count = 0;
-        let known = op.for_each_write(|slot| {
-            if let Some(entry) = writes.get_mut(count) {
-                *entry = Some(slot);
-            }
-            count += 1;
-        });
-        if !known || count > writes.len() {
-            break;
-        }
-        // Every mention of a slot that is not one of its writes is a read.
-        let mut unmatched = writes;
-        op.for_each_slot(|slot| {
-            if let Some(entry) = unmatched.iter_mut().find(|entry| **entry == Some(slot)) {
-                *entry = None;
-            } else if let Some(i) = local(slot)
-                && !written_first[i]
-            {
-                read[i] = true;
-            }
-        });
-        for slot in writes.into_iter().flatten() {
-            if let Some(i) = local(slot)
-                && !read[i]
-            {
-                written_first[i] = true;
-            }
-        }
-    }
-    let keep: Vec<bool> = (0..zeroed).map(|i| !written_first[i]).collect();
+    let read_first = locals_read_before_written(code, lists, params, zeroed);
+    let keep: Vec<bool> = (0..zeroed).map(|i| read_first & (1 << i) != 0).collect();
     let removed = keep.iter().filter(|&&k| !k).count() as u32;
     if removed == 0 {
         return;
