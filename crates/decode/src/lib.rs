@@ -13,6 +13,7 @@ mod types;
 
 pub use builder::ModuleBuilder;
 pub use error::DecodeError;
+pub use names::Identifier;
 pub use types::*;
 
 /// Decodes `bytes` into a [`Module`] without validating it.

@@ -46,3 +46,24 @@ fn indirect_name_map(map: IndirectNameMap<'_>) -> Option<Vec<(u32, NameList)>> {
     entries.dedup_by_key(|(index, _)| *index);
     Some(entries)
 }
+
+/// A name from the name section written as a wasm text identifier:
+/// `$name`, quoted (`$"a b"`) when it is not a plain identifier. Every IR
+/// dump names functions this way.
+#[derive(Clone, Copy, Debug)]
+pub struct Identifier<'a>(pub &'a str);
+
+impl std::fmt::Display for Identifier<'_> {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        let plain = !self.0.is_empty()
+            && self.0.chars().all(|c| {
+                c.is_ascii_graphic()
+                    && !matches!(c, '"' | '(' | ')' | ',' | ';' | '[' | ']' | '{' | '}')
+            });
+        if plain {
+            write!(f, "${}", self.0)
+        } else {
+            write!(f, "${:?}", self.0)
+        }
+    }
+}

@@ -4,20 +4,8 @@
 //! function. The engine is `EngineKind::Interp` explicitly: the default
 //! engine differs per host (the tiered one adds loop-header ops).
 
-use std::path::{Path, PathBuf};
-
 use zwasm::{Config, Engine, EngineKind, Module};
-
-fn corpus_files() -> Vec<PathBuf> {
-    let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("../../tests/wat");
-    let mut files: Vec<PathBuf> = std::fs::read_dir(&dir)
-        .unwrap_or_else(|e| panic!("reading {}: {e}", dir.display()))
-        .map(|entry| entry.expect("directory entry").path())
-        .filter(|path| path.extension().is_some_and(|ext| ext == "wat"))
-        .collect();
-    files.sort();
-    files
-}
+use zwasm_testkit::corpus;
 
 fn interp_engine() -> Engine {
     let mut config = Config::new();
@@ -42,18 +30,18 @@ fn dump_module(module: &Module) -> String {
 
 #[test]
 fn corpus_fast_dumps_match_snapshots() {
-    let files = corpus_files();
-    assert!(!files.is_empty(), "the golden corpus is empty");
+    let modules = corpus::wat_modules();
+    assert!(modules.len() >= 10, "the golden corpus is missing");
     let engine = interp_engine();
-    for path in files {
+    for (path, bytes) in modules {
         let name = path
             .file_stem()
             .and_then(|s| s.to_str())
             .expect("utf-8 file name");
-        let module = Module::from_file(&engine, &path).unwrap_or_else(|e| panic!("{name}: {e}"));
+        let module = Module::new(&engine, &bytes).unwrap_or_else(|e| panic!("{name}: {e}"));
         let dump = dump_module(&module);
         // Deterministic: a fresh translation prints the same text.
-        let again = Module::from_file(&engine, &path).unwrap_or_else(|e| panic!("{name}: {e}"));
+        let again = Module::new(&engine, &bytes).unwrap_or_else(|e| panic!("{name}: {e}"));
         assert_eq!(
             dump,
             dump_module(&again),

@@ -16,6 +16,7 @@
 //! target block with its arguments.
 
 use std::fmt::{self, Display, Formatter, Write as _};
+use zwasm_decode::Identifier;
 
 use zwasm_decode::Module;
 
@@ -284,24 +285,6 @@ fn write_target(out: &mut String, block: Block, args: &[Value]) -> fmt::Result {
         write_call_args(out, args)?;
     }
     Ok(())
-}
-
-/// A name-section name as a `$identifier`, quoted when it is not a plain one.
-struct Identifier<'a>(&'a str);
-
-impl Display for Identifier<'_> {
-    fn fmt(&self, f: &mut Formatter<'_>) -> fmt::Result {
-        let plain = !self.0.is_empty()
-            && self.0.chars().all(|c| {
-                c.is_ascii_graphic()
-                    && !matches!(c, '"' | '(' | ')' | ',' | ';' | '[' | ']' | '{' | '}')
-            });
-        if plain {
-            write!(f, "${}", self.0)
-        } else {
-            write!(f, "${:?}", self.0)
-        }
-    }
 }
 
 /// An f32 as wasm text writes it: shortest round-trip decimal, `inf`, or

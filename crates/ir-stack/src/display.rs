@@ -10,6 +10,7 @@
 //! float constants show both a readable value and their exact bits.
 
 use std::fmt::{self, Display, Formatter, Write as _};
+use zwasm_decode::Identifier;
 
 use zwasm_decode::{Module, ValType};
 
@@ -96,24 +97,6 @@ impl FunctionDisplay<'_> {
             write!(f, ", module offset {:#x}", body.range.start)?;
         }
         writeln!(f)
-    }
-}
-
-/// A name-section name as a `$identifier`, quoted when it is not a plain one.
-struct Identifier<'a>(&'a str);
-
-impl Display for Identifier<'_> {
-    fn fmt(&self, f: &mut Formatter<'_>) -> fmt::Result {
-        let plain = !self.0.is_empty()
-            && self.0.chars().all(|c| {
-                c.is_ascii_graphic()
-                    && !matches!(c, '"' | '(' | ')' | ',' | ';' | '[' | ']' | '{' | '}')
-            });
-        if plain {
-            write!(f, "${}", self.0)
-        } else {
-            write!(f, "${:?}", self.0)
-        }
     }
 }
 

@@ -14,6 +14,7 @@
 //! addresses, nothing in hash order, so equal code prints equal text.
 
 use std::fmt::{self, Display, Formatter, Write as _};
+use zwasm_decode::Identifier;
 
 use zwasm_decode::Module;
 
@@ -127,24 +128,6 @@ impl Display for Bits {
             write!(f, "{signed}")
         } else {
             write!(f, "{:#x}", self.value)
-        }
-    }
-}
-
-/// A function name as wasm text writes an identifier.
-struct Identifier<'a>(&'a str);
-
-impl Display for Identifier<'_> {
-    fn fmt(&self, f: &mut Formatter<'_>) -> fmt::Result {
-        let plain = !self.0.is_empty()
-            && self.0.chars().all(|c| {
-                c.is_ascii_graphic()
-                    && !matches!(c, '"' | '(' | ')' | ',' | ';' | '[' | ']' | '{' | '}')
-            });
-        if plain {
-            write!(f, "${}", self.0)
-        } else {
-            write!(f, "${:?}", self.0)
         }
     }
 }

@@ -28,6 +28,7 @@ use wasmparser::{BlockType, BrTable, Operator};
 use zwasm_decode::Module;
 use zwasm_ir_reg::{FloatCC, IntCC, MemArg, Opcode, straight_line_opcode};
 
+use super::emit::Emitted;
 use super::forms::{Access, Cond, Operand, access, binary_forms, fits_imm, unary_form};
 use super::peephole::Code;
 use crate::fast::code::{
@@ -106,19 +107,7 @@ pub(crate) struct Scratch {
     pending: Vec<(Patch, usize)>,
 }
 
-/// The output of a translation, before it becomes a `FastFunc`.
-#[derive(Debug, Default)]
-pub(crate) struct Translated {
-    pub code: Vec<Op>,
-    pub offsets: Vec<u32>,
-    pub lists: Vec<Slot>,
-    pub targets: Vec<u32>,
-    pub imms: Vec<(u32, u64)>,
-    pub frame_size: u32,
-    pub max_out: u32,
-}
-
-/// Translates one body as the validator hands over its operators.
+/// Translates one body, operator by operator.
 pub(crate) struct DirectTranslator<'a> {
     module: &'a Module,
     scratch: &'a mut Scratch,
@@ -191,7 +180,8 @@ impl<'a> DirectTranslator<'a> {
         translator
     }
 
-    pub fn finish(self) -> Result<Translated, Stop> {
+    /// The emitted code and the frame size it needs.
+    pub fn finish(self) -> Result<(Emitted, u32), Stop> {
         if !self.scratch.frames.is_empty() {
             return Err(internal("body ended with open frames"));
         }
@@ -208,15 +198,17 @@ impl<'a> DirectTranslator<'a> {
             self.params,
             self.zeroed,
         );
-        Ok(Translated {
+        let emitted = Emitted {
             code,
             offsets,
             lists: self.lists,
             targets,
             imms: self.imms,
-            frame_size: frame_size as u32,
             max_out: self.max_out,
-        })
+            used_scratch: false,
+            loops: Vec::new(),
+        };
+        Ok((emitted, frame_size as u32))
     }
 
     fn take_patches(&mut self) -> Vec<Patch> {

@@ -22,7 +22,7 @@ use zwasm_validate::ValidateError;
 use crate::fast::code::{FastFunc, Slot};
 use alloc::{Allocation, Hints, allocate};
 use analyze::Analysis;
-use emit::Emitter;
+use emit::{Emitted, Emitter};
 use liveness::Liveness;
 
 /// Why a function could not be translated.
@@ -127,8 +127,26 @@ pub(crate) fn lower(
     }
     let emitted = emitter.run()?;
     let frame_size = allocation.frame_size + u32::from(emitted.used_scratch);
-    let params = ty.params.len() as u32;
-    let results = ty.results.len() as u32;
+    assemble(
+        func_index,
+        emitted,
+        frame_size,
+        ty.params.len(),
+        ty.results.len(),
+    )
+}
+
+/// The checked `FastFunc` of emitted code whose frame takes `frame_size`
+/// slots (either translator's output).
+fn assemble(
+    func_index: u32,
+    emitted: Emitted,
+    frame_size: u32,
+    params: usize,
+    results: usize,
+) -> Result<FastFunc, CompileError> {
+    let params = params as u32;
+    let results = results as u32;
     let mut extent = (frame_size + emitted.max_out).max(params).max(results);
     if !emitted.loops.is_empty() {
         // TIERING: an on-stack entry hands the results back in the
@@ -213,27 +231,11 @@ pub(crate) fn translate_direct(
             Err(direct::Stop::Internal(message)) => return Err(internal(message)),
         }
     }
-    let out = translator.finish().map_err(|stop| match stop {
+    let (emitted, frame_size) = translator.finish().map_err(|stop| match stop {
         direct::Stop::Internal(message) => internal(message),
         direct::Stop::Unsupported => internal("unsupported at the end".into()),
     })?;
-    let params = params as u32;
-    let results = results as u32;
-    let extent = (out.frame_size + out.max_out).max(params).max(results);
-    let fast = FastFunc {
-        code: out.code.into_boxed_slice(),
-        offsets: out.offsets.into_boxed_slice(),
-        lists: out.lists.into_boxed_slice(),
-        targets: out.targets.into_boxed_slice(),
-        imms: out.imms.into_boxed_slice(),
-        frame_size: out.frame_size,
-        extent,
-        params,
-        results,
-        loops: Box::new([]),
-    };
-    verify::check(&fast).map_err(internal)?;
-    Ok(Some(fast))
+    assemble(func_index, emitted, frame_size, params, results).map(Some)
 }
 
 /// TIERING (issue 5): the frame slots that hold `values` at the start of
