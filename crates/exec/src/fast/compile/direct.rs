@@ -32,8 +32,8 @@ use super::emit::Emitted;
 use super::forms::{Access, Cond, Operand, access, binary_forms, fits_imm, unary_form};
 use super::peephole::Code;
 use crate::fast::code::{
-    Bin, BinImm, BrTable as FastBrTable, Bulk, Call, CallIndirect, Const32, Const64, Load, MemExt,
-    Op, Select, Slot, SlotIndex, Slots2Index, Store, TableGrow, Un,
+    Bin, BinImm, BrTable as FastBrTable, Bulk, Call, CallIndirect, Const32, Const64, Load, Op,
+    Select, Slot, SlotIndex, Slots2Index, Store, TableGrow, Un,
 };
 
 /// A branch target not known yet.
@@ -897,10 +897,9 @@ impl<'a> DirectTranslator<'a> {
     }
 
     fn memory_access(&mut self, access: Access, mem: MemArg) -> Step {
-        let small = mem.memory == 0 && u32::try_from(mem.offset).is_ok();
-        let memarg = self.imms.len() as u32;
+        let small = Access::is_small(&mem);
         match access {
-            Access::Load(kind, form) => {
+            Access::Load(_, form) => {
                 let height = self.height_below(1)?;
                 // An address computed by the `i32.add` right before.
                 if small
@@ -924,24 +923,10 @@ impl<'a> DirectTranslator<'a> {
                     }
                 }
                 let ([addr], dst) = self.operands::<1>(true)?;
-                let op = if small {
-                    form(Load {
-                        dst,
-                        addr,
-                        offset: mem.offset as u32,
-                    })
-                } else {
-                    self.imms.push((mem.memory, mem.offset));
-                    Op::LoadExt(MemExt {
-                        kind: kind as u8,
-                        value: dst,
-                        addr,
-                        memarg,
-                    })
-                };
+                let op = access.op(&mem, dst, addr, &mut self.imms);
                 self.emit(op);
             }
-            Access::Store(kind, form) => {
+            Access::Store(_, form) => {
                 let from = self.height_below(2)?;
                 if small && self.entry(from)? == Entry::Temp {
                     let value = self.slot_at(from + 1)?;
@@ -959,21 +944,7 @@ impl<'a> DirectTranslator<'a> {
                     }
                 }
                 let ([addr, value], _) = self.operands::<2>(false)?;
-                let op = if small {
-                    form(Store {
-                        addr,
-                        value,
-                        offset: mem.offset as u32,
-                    })
-                } else {
-                    self.imms.push((mem.memory, mem.offset));
-                    Op::StoreExt(MemExt {
-                        kind: kind as u8,
-                        value,
-                        addr,
-                        memarg,
-                    })
-                };
+                let op = access.op(&mem, value, addr, &mut self.imms);
                 self.emit(op);
             }
         }

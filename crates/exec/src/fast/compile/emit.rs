@@ -20,8 +20,8 @@ use super::forms::{Access, Cond, Operand, access, binary_forms, unary_form};
 use super::moves::{Move, sequentialize};
 use super::peephole::Code;
 use crate::fast::code::{
-    Bin, BinImm, BrTable, Bulk, Call, CallIndirect, Const32, Const64, Load, MemExt, Op, Select,
-    Slot, SlotIndex, Slots2Index, Store, TableGrow, Un,
+    Bin, BinImm, BrTable, Bulk, Call, CallIndirect, Const32, Const64, Load, Op, Select, Slot,
+    SlotIndex, Slots2Index, Store, TableGrow, Un,
 };
 
 use super::alloc::NO_SLOT;
@@ -354,44 +354,14 @@ impl<'a> Emitter<'a> {
             return Ok(());
         }
         if let (Some(access), Some(mem)) = (access(&opcode), opcode.mem_arg()) {
-            let small = mem.memory == 0 && u32::try_from(mem.offset).is_ok();
-            let memarg = self.out.imms.len() as u32;
             let op = match access {
-                Access::Load(kind, form) => {
+                Access::Load(..) => {
                     let (dst, addr) = (need_dst()?, arg(0)?);
-                    if small {
-                        form(Load {
-                            dst,
-                            addr,
-                            offset: mem.offset as u32,
-                        })
-                    } else {
-                        self.out.imms.push((mem.memory, mem.offset));
-                        Op::LoadExt(MemExt {
-                            kind: kind as u8,
-                            value: dst,
-                            addr,
-                            memarg,
-                        })
-                    }
+                    access.op(&mem, dst, addr, &mut self.out.imms)
                 }
-                Access::Store(kind, form) => {
+                Access::Store(..) => {
                     let (addr, value) = (arg(0)?, arg(1)?);
-                    if small {
-                        form(Store {
-                            addr,
-                            value,
-                            offset: mem.offset as u32,
-                        })
-                    } else {
-                        self.out.imms.push((mem.memory, mem.offset));
-                        Op::StoreExt(MemExt {
-                            kind: kind as u8,
-                            value,
-                            addr,
-                            memarg,
-                        })
-                    }
+                    access.op(&mem, value, addr, &mut self.out.imms)
                 }
             };
             self.emit(op);

@@ -1,9 +1,11 @@
 //! Which fast-tier operation each ir-reg opcode becomes: the tables of the
 //! emitter, and of the analysis that decides which constants fold.
 
-use zwasm_ir_reg::{FloatCC, IntCC, Opcode};
+use zwasm_ir_reg::{FloatCC, IntCC, MemArg, Opcode};
 
-use crate::fast::code::{Bin, BinImm, BrCmp, BrCmpImm, BrTest, Load, MemKind, Op, Store, Un};
+use crate::fast::code::{
+    Bin, BinImm, BrCmp, BrCmpImm, BrTest, Load, MemExt, MemKind, Op, Slot, Store, Un,
+};
 
 /// The forms of a binary operation: with two slots, with the second
 /// operand an immediate, and with the first one an immediate (commutative
@@ -214,6 +216,45 @@ pub(super) fn unary_form(opcode: &Opcode) -> Option<Option<UnaryForm>> {
 pub(super) enum Access {
     Load(MemKind, fn(Load) -> Op),
     Store(MemKind, fn(Store) -> Op),
+}
+
+impl Access {
+    /// Whether `mem` has the specialised forms: memory 0, 32-bit offset.
+    pub fn is_small(mem: &MemArg) -> bool {
+        mem.memory == 0 && u32::try_from(mem.offset).is_ok()
+    }
+
+    /// The op of this access at `addr`; `value` is the loaded value's slot
+    /// or the stored value's. Other memories and 64-bit offsets put their
+    /// memory argument in `imms`.
+    pub fn op(&self, mem: &MemArg, value: Slot, addr: Slot, imms: &mut Vec<(u32, u64)>) -> Op {
+        let small = Access::is_small(mem);
+        let offset = mem.offset as u32;
+        let ext = |kind: MemKind, imms: &mut Vec<(u32, u64)>| {
+            let memarg = imms.len() as u32;
+            imms.push((mem.memory, mem.offset));
+            MemExt {
+                kind: kind as u8,
+                value,
+                addr,
+                memarg,
+            }
+        };
+        match *self {
+            Access::Load(_, form) if small => form(Load {
+                dst: value,
+                addr,
+                offset,
+            }),
+            Access::Store(_, form) if small => form(Store {
+                addr,
+                value,
+                offset,
+            }),
+            Access::Load(kind, _) => Op::LoadExt(ext(kind, imms)),
+            Access::Store(kind, _) => Op::StoreExt(ext(kind, imms)),
+        }
+    }
 }
 
 pub(super) fn access(opcode: &Opcode) -> Option<Access> {
