@@ -1,9 +1,11 @@
 //! Per-module storage of fast-tier code, translated on first call.
 //!
-//! `Module::new` validates every body (through the ir-stack translation);
-//! the register IR is built from a body only when the function first runs,
-//! by validating that one body again into `RegBuilder`. The result lives in
-//! the module, shared by every instance and store.
+//! `Module::new` validates every body. When a function first runs, the
+//! plain interpreter translates its body straight into bytecode (reading it
+//! again, not validating it again: `compile::translate_direct`); the tiered
+//! engine builds the register IR from it by validating that one body again
+//! into `RegBuilder`, then lowers that. The result lives in the module,
+//! shared by every instance and store.
 
 use std::sync::{Mutex, OnceLock, PoisonError};
 
