@@ -3,7 +3,7 @@
 //! the alias stands for.
 
 use crate::cond::Cond;
-use crate::imms::{BitfieldImm, Imm12};
+use crate::imms::{BitfieldImm, Imm12, PairIndex};
 use crate::inst::*;
 use crate::logical_imm::LogicalImm;
 use crate::regs::{Gpr, GprOrSp, GprOrZr, OperandSize};
@@ -289,6 +289,34 @@ impl Inst {
             rn,
             rm,
             cond: cond.invert(),
+        })
+    }
+
+    /// `stp x29, x30, [sp, #-bytes]!`: allocates `bytes` of stack with the
+    /// frame record at their bottom (`None` if `bytes` is no valid pair
+    /// offset).
+    pub fn push_frame_record(bytes: i64) -> Option<Inst> {
+        Some(Inst::StorePair {
+            size: OperandSize::Size64,
+            rt: Gpr::FP.into(),
+            rt2: Gpr::LR.into(),
+            addr: PairAddr::PreIndex {
+                rn: GprOrSp::Sp,
+                index: PairIndex::from_byte_offset(-bytes, 8)?,
+            },
+        })
+    }
+
+    /// `ldp x29, x30, [sp], #bytes`: the frame record back, `bytes` freed.
+    pub fn pop_frame_record(bytes: i64) -> Option<Inst> {
+        Some(Inst::LoadPair {
+            size: OperandSize::Size64,
+            rt: Gpr::FP.into(),
+            rt2: Gpr::LR.into(),
+            addr: PairAddr::PostIndex {
+                rn: GprOrSp::Sp,
+                index: PairIndex::from_byte_offset(bytes, 8)?,
+            },
         })
     }
 

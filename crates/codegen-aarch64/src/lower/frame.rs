@@ -184,17 +184,9 @@ impl Lowerer<'_> {
     /// Frame record, `vmctx` slot, stack check, frame body, callee-saved
     /// registers.
     pub fn emit_prologue(&mut self) -> Result<(), LowerError> {
-        let record = PairIndex::new(-((frame::RECORD / 8) as i64))
+        let push = Inst::push_frame_record(i64::from(frame::RECORD))
             .ok_or_else(|| self.malformed("frame record"))?;
-        self.emit(Inst::StorePair {
-            size: OperandSize::Size64,
-            rt: Gpr::FP.into(),
-            rt2: Gpr::LR.into(),
-            addr: PairAddr::PreIndex {
-                rn: SP,
-                index: record,
-            },
-        })?;
+        self.emit(push)?;
         self.emit(Inst::mov_sp(FP, SP))?;
         self.store(StoreOp::StrX, Gpr::X0.into(), FP, frame::VMCTX, X16)?;
 
@@ -335,17 +327,9 @@ impl Lowerer<'_> {
         let slots: Vec<(i64, SavedReg)> = self.frame.saved_slots().collect();
         self.save_restore(&slots, false)?;
         self.emit(Inst::mov_sp(SP, FP))?;
-        let record = PairIndex::new((frame::RECORD / 8) as i64)
+        let pop = Inst::pop_frame_record(i64::from(frame::RECORD))
             .ok_or_else(|| self.malformed("frame record"))?;
-        self.emit(Inst::LoadPair {
-            size: OperandSize::Size64,
-            rt: Gpr::FP.into(),
-            rt2: Gpr::LR.into(),
-            addr: PairAddr::PostIndex {
-                rn: SP,
-                index: record,
-            },
-        })
+        self.emit(pop)
     }
 
     /// Loads the parameters passed on the stack into their allocations.

@@ -469,31 +469,14 @@ impl Asm {
         })
     }
 
-    /// `stp x29, x30, [sp, #-bytes]!`: a frame record at the bottom of
-    /// `bytes` newly allocated bytes.
+    /// `stp x29, x30, [sp, #-bytes]!` ([`Inst::push_frame_record`]).
     fn push_frame_record(&mut self, bytes: i64) -> Result<(), TrampolineError> {
-        self.emit(Inst::StorePair {
-            size: OperandSize::Size64,
-            rt: Gpr::FP.into(),
-            rt2: Gpr::LR.into(),
-            addr: PairAddr::PreIndex {
-                rn: SP,
-                index: pair_index(-bytes)?,
-            },
-        })
+        self.emit(Inst::push_frame_record(bytes).ok_or(TrampolineError::TooLarge)?)
     }
 
-    /// `ldp x29, x30, [sp], #bytes`: the frame record back, `bytes` freed.
+    /// `ldp x29, x30, [sp], #bytes` ([`Inst::pop_frame_record`]).
     fn pop_frame_record(&mut self, bytes: i64) -> Result<(), TrampolineError> {
-        self.emit(Inst::LoadPair {
-            size: OperandSize::Size64,
-            rt: Gpr::FP.into(),
-            rt2: Gpr::LR.into(),
-            addr: PairAddr::PostIndex {
-                rn: SP,
-                index: pair_index(bytes)?,
-            },
-        })
+        self.emit(Inst::pop_frame_record(bytes).ok_or(TrampolineError::TooLarge)?)
     }
 
     fn sub_sp(&mut self, bytes: u32) -> Result<(), TrampolineError> {

@@ -843,10 +843,11 @@ macro_rules! define_op {
                 }
             }
 
-            /// The slot of the one value the op writes last, when nothing
-            /// in the op reads a slot after writing it: a `local.set` of
-            /// that value right after the op may make the op write the
-            /// local instead (the direct translator's result retargeting).
+            /// The slot of the value the op writes last, for ops that read
+            /// nothing after writing it (fused ops may write an
+            /// intermediate first): a `local.set` of that value right after
+            /// the op may make the op write the local instead (the direct
+            /// translator's result retargeting).
             pub(crate) fn result_mut(&mut self) -> Option<&mut Slot> {
                 match self {
                     $(Op::$un(x) => Some(&mut x.dst),)*

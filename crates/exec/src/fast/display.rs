@@ -14,9 +14,8 @@
 //! addresses, nothing in hash order, so equal code prints equal text.
 
 use std::fmt::{self, Display, Formatter, Write as _};
-use zwasm_decode::Identifier;
 
-use zwasm_decode::Module;
+use zwasm_decode::{Identifier, Module};
 
 use super::code::{
     AddBrCmp, AddBrCmpImm, AndBr, Bin, Bin2, BinImm, BinStore, BrCmp, BrCmpImm, BrTest, Bulk, Call,

@@ -248,11 +248,6 @@ pub(crate) fn compile_osr(
     })
 }
 
-/// Code standing in for function `func_index` that the JIT could not
-/// compile: a tail call through the function's own entry in
-/// `vmctx.funcs`, which the session points at the host-call adapter (the
-/// interpreter's call path). Uses only x16/x17 and the incoming x0
-/// (vmctx), like an import call, so the arguments stay in place.
 /// Concatenates the code `pieces`, each at a [`FUNCTION_ALIGN`]ed offset:
 /// the bytes and where each piece starts.
 fn lay_out<'a>(pieces: impl ExactSizeIterator<Item = &'a [u8]>) -> (Vec<u8>, Vec<usize>) {
@@ -286,6 +281,11 @@ fn patch_branch(
     Ok(())
 }
 
+/// Code standing in for function `func_index` that the JIT could not
+/// compile: a tail call through the function's own entry in
+/// `vmctx.funcs`, which the session points at the host-call adapter (the
+/// interpreter's call path). Uses only x16/x17 and the incoming x0
+/// (vmctx), like an import call, so the arguments stay in place.
 fn fallback_stub(func_index: u32) -> Result<Piece, Error> {
     let stub_error = || unsupported("fallback stub");
     let ldr = |rt: Gpr, rn: Gpr, offset: u32| -> Result<Inst, Error> {

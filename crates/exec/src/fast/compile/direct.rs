@@ -118,8 +118,6 @@ pub(crate) struct DirectTranslator<'a> {
     /// Parameters and declared locals.
     locals: usize,
     params: usize,
-    /// The first ops clear the declared locals, one op each.
-    zeroed: usize,
     results: usize,
     /// `Local` entries on the stack (a `local.set` looks for references
     /// to its local only when there are any).
@@ -128,7 +126,6 @@ pub(crate) struct DirectTranslator<'a> {
     max_out: u32,
     reachable: bool,
     offset: u32,
-    stop: Option<Stop>,
 }
 
 type Step = Result<(), Stop>;
@@ -157,26 +154,14 @@ impl<'a> DirectTranslator<'a> {
             imms: Vec::new(),
             locals: params,
             params,
-            zeroed: 0,
             results,
             local_refs: 0,
             max_height: 0,
             max_out: 0,
             reachable: true,
             offset: u32::MAX,
-            stop: None,
         };
-        let patches = translator.take_patches();
-        translator.scratch.frames.push(Frame {
-            kind: Kind::Function,
-            height: 0,
-            params: 0,
-            results,
-            head: 0,
-            patches,
-            else_branch: None,
-            live: true,
-        });
+        translator.push_frame(Kind::Function, 0, 0, results, true);
         translator
     }
 
@@ -196,7 +181,7 @@ impl<'a> DirectTranslator<'a> {
             &mut targets,
             &self.lists,
             self.params,
-            self.zeroed,
+            self.locals - self.params,
         );
         let emitted = Emitted {
             code,
@@ -302,33 +287,22 @@ impl<'a> DirectTranslator<'a> {
         Ok(())
     }
 
-    /// Copies every reference to `local` on the stack into its own slot;
-    /// whether there was one.
-    fn preserve(&mut self, local: Slot) -> Result<bool, Stop> {
+    /// Copies every reference to `local` (to any local: `None`) on the
+    /// stack into its own slot; whether there was one.
+    fn preserve(&mut self, local: Option<Slot>) -> Result<bool, Stop> {
         if self.local_refs == 0 {
             return Ok(false);
         }
         let mut any = false;
         for height in 0..self.scratch.stack.len() {
-            if self.scratch.stack[height] == Entry::Local(local) {
+            if let Entry::Local(slot) = self.scratch.stack[height]
+                && local.is_none_or(|local| local == slot)
+            {
                 self.own_slot(height)?;
                 any = true;
             }
         }
         Ok(any)
-    }
-
-    /// Copies every reference to a local on the stack into its own slot.
-    fn preserve_all(&mut self) -> Step {
-        if self.local_refs == 0 {
-            return Ok(());
-        }
-        for height in 0..self.scratch.stack.len() {
-            if let Entry::Local(_) = self.scratch.stack[height] {
-                self.own_slot(height)?;
-            }
-        }
-        Ok(())
     }
 
     // --- emission ---
@@ -363,16 +337,10 @@ impl<'a> DirectTranslator<'a> {
         }
     }
 
-    /// An unconditional jump to `target`, merged with a copy right before
-    /// it. Returns the index of the op holding the target.
+    /// An unconditional jump to `target` (merged with a copy right before
+    /// it); the index of the op holding the target.
     fn jump(&mut self, target: u32) -> usize {
-        if let Some(last) = self.code.last_fusable()
-            && let Some(fused) = last.then_branch(target)
-        {
-            *last = fused;
-            return self.code.ops.len() - 1;
-        }
-        self.code.push_raw(Op::Br(target), self.offset)
+        self.code.push_jump(target, self.offset)
     }
 
     fn set_target(&mut self, patch: Patch, pc: u32) {
@@ -476,14 +444,9 @@ impl<'a> DirectTranslator<'a> {
         })
     }
 
-    /// Opens a frame whose parameters are the top `params` operands, moved
-    /// to their own slots.
-    fn open(&mut self, kind: Kind, params: usize, results: usize) -> Result<usize, Stop> {
-        let height = self.height_below(params)?;
-        self.preserve_all()?;
-        for at in height..self.scratch.stack.len() {
-            self.own_slot(at)?;
-        }
+    /// Pushes a frame whose label's values go to the slots of the heights
+    /// from `height`.
+    fn push_frame(&mut self, kind: Kind, height: usize, params: usize, results: usize, live: bool) {
         let patches = self.take_patches();
         self.scratch.frames.push(Frame {
             kind,
@@ -493,24 +456,25 @@ impl<'a> DirectTranslator<'a> {
             head: 0,
             patches,
             else_branch: None,
-            live: true,
+            live,
         });
-        Ok(height)
     }
 
+    /// Opens a frame whose parameters are the top `params` operands, moved
+    /// to their own slots.
+    fn open(&mut self, kind: Kind, params: usize, results: usize) -> Step {
+        let height = self.height_below(params)?;
+        self.preserve(None)?;
+        for at in height..self.scratch.stack.len() {
+            self.own_slot(at)?;
+        }
+        self.push_frame(kind, height, params, results, true);
+        Ok(())
+    }
+
+    /// A frame opened in dead code (only its `end` matters).
     fn open_dead(&mut self) {
-        let patches = self.take_patches();
-        let height = self.scratch.stack.len();
-        self.scratch.frames.push(Frame {
-            kind: Kind::Block,
-            height,
-            params: 0,
-            results: 0,
-            head: 0,
-            patches,
-            else_branch: None,
-            live: false,
-        });
+        self.push_frame(Kind::Block, self.scratch.stack.len(), 0, 0, false);
     }
 
     fn open_loop(&mut self, ty: BlockType) -> Step {
@@ -528,25 +492,18 @@ impl<'a> DirectTranslator<'a> {
     /// non-zero.
     fn condition(&mut self) -> Result<(Cond, Operand, Operand), Stop> {
         let height = self.height_below(1)?;
-        let entry = self.pop()?;
-        if entry == Entry::Temp
+        if self.entry(height)? == Entry::Temp
             && let Some(last) = self.code.last()
             && let Some((cond, a, b, dst)) = condition_of(last)
             && dst == self.temp(height)
         {
             self.code.ops.pop();
             self.code.offsets.pop();
+            self.pop()?;
             return Ok((cond, a, b));
         }
-        let slot = match entry {
-            Entry::Local(slot) => slot,
-            Entry::Temp => self.temp(height),
-            Entry::Const { bits, narrow } => {
-                let slot = self.temp(height);
-                self.constant(slot, bits, narrow);
-                slot
-            }
-        };
+        let slot = self.slot_at(height)?;
+        self.pop()?;
         Ok((
             Cond::Nez { wide: false },
             Operand::Slot(slot),
@@ -601,19 +558,26 @@ impl<'a> DirectTranslator<'a> {
             .frames
             .pop()
             .ok_or_else(|| internal("end without a frame"))?;
-        if !frame.live {
-            frame.patches.clear();
-            self.scratch.spare_patches.push(frame.patches);
-            return Ok(());
-        }
+        // A frame opened in dead code ends with nothing to do.
+        let ended = if frame.live {
+            self.end_live(&mut frame)
+        } else {
+            Ok(())
+        };
+        frame.patches.clear();
+        self.scratch.spare_patches.push(frame.patches);
+        ended
+    }
+
+    fn end_live(&mut self, frame: &mut Frame) -> Step {
         // The function's end returns straight from where the values are
         // when no branch comes here.
         if frame.kind == Kind::Function && frame.patches.is_empty() {
-            if self.reachable {
-                self.return_values()?;
-            }
-            self.scratch.spare_patches.push(frame.patches);
-            return Ok(());
+            return if self.reachable {
+                self.return_values()
+            } else {
+                Ok(())
+            };
         }
         if self.reachable && !self.in_place(frame.height, frame.results)? {
             self.move_values(frame.height, frame.results)?;
@@ -627,7 +591,6 @@ impl<'a> DirectTranslator<'a> {
         for patch in frame.patches.drain(..) {
             self.set_target(patch, here);
         }
-        self.scratch.spare_patches.push(frame.patches);
         self.truncate(frame.height);
         for _ in 0..frame.results {
             self.push(Entry::Temp)?;
@@ -748,7 +711,7 @@ impl<'a> DirectTranslator<'a> {
 
     fn set_local(&mut self, local: u32, entry: Entry, height: usize) -> Step {
         let local = Slot::try_from(local).map_err(|_| Stop::Unsupported)?;
-        let preserved = self.preserve(local)?;
+        let preserved = self.preserve(Some(local))?;
         match entry {
             Entry::Temp => {
                 let temp = self.temp(height);
@@ -1195,27 +1158,24 @@ impl<'a> DirectTranslator<'a> {
 }
 
 impl DirectTranslator<'_> {
-    /// `count` more declared locals (after the parameters).
-    pub fn locals(&mut self, count: u32) {
+    /// `count` more declared locals (after the parameters), before any
+    /// operator: the first ops clear them, one op each.
+    pub fn locals(&mut self, count: u32) -> Step {
         let first = self.locals;
         self.locals = self.locals.saturating_add(count as usize);
         if self.locals > Slot::MAX as usize {
-            self.stop.get_or_insert(Stop::Unsupported);
-            return;
+            return Err(Stop::Unsupported);
         }
         // Declared locals start at zero; slots are not cleared between
         // calls (`drop_dead_zeroing` removes what no path needs).
         for slot in first..self.locals {
             self.constant(slot as Slot, 0, true);
         }
-        self.zeroed = self.locals - self.params;
+        Ok(())
     }
 
     /// Translates `operator`, at byte `offset` of the module.
-    pub fn operator(&mut self, operator: &Operator<'_>, offset: usize) -> Result<(), Stop> {
-        if let Some(stop) = self.stop.take() {
-            return Err(stop);
-        }
+    pub fn operator(&mut self, operator: &Operator<'_>, offset: usize) -> Step {
         self.offset = offset as u32;
         self.translate(operator)
     }
@@ -1257,22 +1217,18 @@ fn locals_read_before_written(code: &[Op], lists: &[Slot], params: usize, zeroed
         });
         // Calls and multi-value returns read their list's slots; calls
         // write only temporaries (their results).
-        match *op {
+        let call_list = match *op {
             Op::CallInternal(call)
             | Op::Call(call)
             | Op::ReturnCallInternal(call)
-            | Op::ReturnCall(call) => {
-                let args = lists.get(call.list as usize).map_or(0, |&n| n as usize);
-                reads |= list(call.list, 2, args);
-            }
-            Op::CallIndirect(call) | Op::ReturnCallIndirect(call) => {
-                let args = lists.get(call.list as usize).map_or(0, |&n| n as usize);
-                reads |= list(call.list, 2, args);
-            }
-            Op::Return(at) => {
-                let len = lists.get(at as usize).map_or(0, |&n| n as usize);
-                reads |= list(at, 1, len);
-            }
+            | Op::ReturnCall(call) => Some(call.list),
+            Op::CallIndirect(call) | Op::ReturnCallIndirect(call) => Some(call.list),
+            _ => None,
+        };
+        let counted = |at: u32| lists.get(at as usize).map_or(0, |&n| n as usize);
+        match (call_list, *op) {
+            (Some(at), _) => reads |= list(at, 2, counted(at)),
+            (None, Op::Return(at)) => reads |= list(at, 1, counted(at)),
             _ if !known || count > writes.len() => return (u64::MAX, 0),
             _ => {}
         }
@@ -1280,11 +1236,12 @@ fn locals_read_before_written(code: &[Op], lists: &[Slot], params: usize, zeroed
         (reads, written)
     };
     let len = code.len();
-    // Locals definitely written on entry to each op (all ones: not reached yet).
-    let mut state = vec![u64::MAX; len + 1];
     if zeroed >= len {
         return 0;
     }
+    let effects: Vec<(u64, u64)> = code[zeroed..].iter().map(effects).collect();
+    // Locals definitely written on entry to each op (all ones: not reached yet).
+    let mut state = vec![u64::MAX; len + 1];
     state[zeroed] = 0;
     let mut read_first = 0u64;
     let mut changed = true;
@@ -1292,7 +1249,7 @@ fn locals_read_before_written(code: &[Op], lists: &[Slot], params: usize, zeroed
         changed = false;
         for pc in zeroed..len {
             let op = code[pc];
-            let (reads, writes) = effects(&op);
+            let (reads, writes) = effects[pc - zeroed];
             let before = state[pc];
             read_first |= reads & !before;
             let after = before | writes;
@@ -1393,16 +1350,8 @@ fn drop_dead_zeroing(
     if removed == 0 {
         return;
     }
-    let mut index = 0;
-    code.retain(|_| {
-        index += 1;
-        index > zeroed || keep[index - 1]
-    });
-    let mut index = 0;
-    offsets.retain(|_| {
-        index += 1;
-        index > zeroed || keep[index - 1]
-    });
+    retain_prefix(code, &keep);
+    retain_prefix(offsets, &keep);
     // Nothing branches into the clearing ops: every target moves down.
     for op in code.iter_mut() {
         if let Some(target) = op.target_mut() {
@@ -1412,6 +1361,17 @@ fn drop_dead_zeroing(
     for target in targets.iter_mut() {
         *target -= removed;
     }
+}
+
+/// Keeps item `i < keep.len()` of `items` when `keep[i]`, and every item
+/// after those.
+fn retain_prefix<T>(items: &mut Vec<T>, keep: &[bool]) {
+    let mut at = 0;
+    items.retain(|_| {
+        let kept = keep.get(at).is_none_or(|&keep| keep);
+        at += 1;
+        kept
+    });
 }
 
 /// The branch condition of a compare op, its operands and its result slot.

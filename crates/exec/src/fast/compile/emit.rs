@@ -645,8 +645,7 @@ impl<'a> Emitter<'a> {
                         op: self.buf.ops.len(),
                     };
                     self.out.targets.push(u32::MAX);
-                    self.buf.ops.push(Op::Br(u32::MAX));
-                    self.buf.offsets.push(self.offset);
+                    self.buf.push_raw(Op::Br(u32::MAX), self.offset);
                     self.edge_target(patch, inst, edge)?;
                 }
                 Ok(())
@@ -782,19 +781,7 @@ impl<'a> Emitter<'a> {
     }
 
     fn branch_to(&mut self, target: Block) {
-        // The edge's last move and the jump in one op, unless a branch
-        // lands between them.
-        if self.buf.ops.len() > self.buf.floor
-            && let Some(last) = self.buf.ops.last_mut()
-            && let Some(fused) = last.then_branch(u32::MAX)
-        {
-            *last = fused;
-            let at = self.buf.ops.len() - 1;
-            self.block_patches.push((Patch::Op(at), target));
-            return;
-        }
-        let at = self.buf.ops.len();
-        self.emit(Op::Br(u32::MAX));
+        let at = self.buf.push_jump(u32::MAX, self.offset);
         self.block_patches.push((Patch::Op(at), target));
     }
 

@@ -173,10 +173,7 @@ fn assemble(
 }
 
 /// Reused allocations of direct translation ([`translate_direct`]).
-#[derive(Debug, Default)]
-pub(crate) struct DirectScratch {
-    scratch: direct::Scratch,
-}
+pub(crate) use direct::Scratch as DirectScratch;
 
 /// Translates the body of function `func_index` of `module` (decoded from
 /// `bytes`, with `features`) straight from wasm into fast-tier code (the
@@ -209,32 +206,37 @@ pub(crate) fn translate_direct(
         .get(range.clone())
         .ok_or_else(|| internal("body out of bounds".into()))?;
     let mut translator =
-        direct::DirectTranslator::new(module, &mut scratch.scratch, params, results, body.len());
+        direct::DirectTranslator::new(module, scratch, params, results, body.len());
     let read = |error: wasmparser::BinaryReaderError| internal(error.to_string());
     let body = wasmparser::FunctionBody::new(wasmparser::BinaryReader::new_features(
         body,
         range.start as u64,
         features,
     ));
+    // `Unsupported` leaves the function to the ir-reg path.
+    let stopped = |stop: direct::Stop| match stop {
+        direct::Stop::Unsupported => Ok(None),
+        direct::Stop::Internal(message) => Err(internal(message)),
+    };
     let mut locals = body.get_locals_reader().map_err(read)?;
     for _ in 0..locals.get_count() {
         let (count, _) = locals.read().map_err(read)?;
-        translator.locals(count);
+        if let Err(stop) = translator.locals(count) {
+            return stopped(stop);
+        }
     }
     let mut operators = wasmparser::OperatorsReader::new(locals.get_binary_reader());
     while !operators.eof() {
         let offset = operators.original_position();
         let operator = operators.read().map_err(read)?;
-        match translator.operator(&operator, offset as usize) {
-            Ok(()) => {}
-            Err(direct::Stop::Unsupported) => return Ok(None),
-            Err(direct::Stop::Internal(message)) => return Err(internal(message)),
+        if let Err(stop) = translator.operator(&operator, offset as usize) {
+            return stopped(stop);
         }
     }
-    let (emitted, frame_size) = translator.finish().map_err(|stop| match stop {
-        direct::Stop::Internal(message) => internal(message),
-        direct::Stop::Unsupported => internal("unsupported at the end".into()),
-    })?;
+    let (emitted, frame_size) = match translator.finish() {
+        Ok(finished) => finished,
+        Err(stop) => return stopped(stop),
+    };
     assemble(func_index, emitted, frame_size, params, results).map(Some)
 }
 

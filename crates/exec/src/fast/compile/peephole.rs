@@ -25,22 +25,14 @@ impl Code {
         }
     }
 
-    /// Whether the last op may fuse with (or be changed for) the next one.
+    /// The last op, if it may fuse with (or be changed for) the next one.
     pub fn last_fusable(&mut self) -> Option<&mut Op> {
-        if self.ops.len() > self.floor {
-            self.ops.last_mut()
-        } else {
-            None
-        }
+        self.ops[self.floor..].last_mut()
     }
 
     /// The last op, if it may fuse with the next one.
     pub fn last(&self) -> Option<Op> {
-        if self.ops.len() > self.floor {
-            self.ops.last().copied()
-        } else {
-            None
-        }
+        self.ops[self.floor..].last().copied()
     }
 
     /// A branch may land here: nothing before fuses with what follows.
@@ -94,6 +86,19 @@ impl Code {
             return;
         }
         self.push_raw(op, offset);
+    }
+
+    /// Appends an unconditional jump to `target`, merged with a copy right
+    /// before it (a branch's last move). Returns the index of the op that
+    /// holds the target.
+    pub fn push_jump(&mut self, target: u32, offset: u32) -> usize {
+        if let Some(last) = self.last_fusable()
+            && let Some(fused) = last.then_branch(target)
+        {
+            *last = fused;
+            return self.ops.len() - 1;
+        }
+        self.push_raw(Op::Br(target), offset)
     }
 
     /// Appends the conditional branch `op`, fused with the op before it
