@@ -9,6 +9,7 @@
 //! generic driver only when the entry frame returns, on a trap, or to have a
 //! host function called, with the arguments in the caller's outgoing slots.
 
+use super::chain::{Chain, Suspended};
 use super::code::{Copy2Br, FastFunc, MemKind, Op, Slot, for_each_op};
 use super::profile::Profile;
 use super::regs::{Cursor, Regs};
@@ -179,22 +180,6 @@ fn first_memory(inst: &InstanceEntity) -> usize {
     inst.memories.first().map_or(usize::MAX, |&m| m as usize)
 }
 
-/// A caller suspended by a call in this run of the loop.
-#[derive(Clone, Copy)]
-#[allow(missing_debug_implementations)]
-struct Suspended<'a> {
-    func: &'a FastFunc,
-    inst: &'a InstanceEntity,
-    /// Where the callee's results go.
-    results: &'a [Slot],
-    base: usize,
-    mem0: usize,
-    instance: u32,
-    defined: u32,
-    /// The call op.
-    call_pc: u32,
-}
-
 /// An internal inconsistency, reported instead of panicking.
 fn internal(message: &str) -> Fault {
     Fault::Compile(Error::Limit(format!("fast interpreter: {message}")))
@@ -233,7 +218,7 @@ pub(crate) fn execute<const PROFILE: bool>(
     };
 
     // The running frame lives in locals, popped off `frames`; the callers
-    // it suspends go on `callers`, with direct references to their code, so
+    // it suspends go on `chain.callers`, with direct references to their code, so
     // that a return needs no lookup. `frames` gets both back whenever the
     // loop is left other than by the entry frame returning (`suspend!`).
     let Some(top) = frames.pop() else {
@@ -255,7 +240,25 @@ pub(crate) fn execute<const PROFILE: bool>(
         return Err(internal("frame outside its code or the stack"));
     };
     let mut mem0 = first_memory(inst);
-    let mut callers: Vec<Suspended<'_>> = Vec::new();
+    // The callers this run suspends; also the threaded handlers' view of
+    // the running frame (`chain`), brought up to date before each run of
+    // the chain.
+    let mut chain = Chain {
+        callers: Vec::new(),
+        func,
+        inst,
+        code: &inst.module.inner.fast,
+        base,
+        mem0,
+        instance: instance_index,
+        defined,
+        depth_room: 0,
+        tiering: true,
+        stack_len: 0,
+        funcs,
+        tables: std::ptr::null(),
+        tables_len: 0,
+    };
     if let Some(profile) = profile.as_deref_mut() {
         if resume == Resume::Start {
             profile.enter(top.instance, top.func);
@@ -275,7 +278,7 @@ pub(crate) fn execute<const PROFILE: bool>(
     /// running frame's pc at the op being executed.
     macro_rules! suspend {
         ($result:expr) => {{
-            for caller in callers.drain(..) {
+            for caller in chain.callers.drain(..) {
                 frames.push(Frame {
                     instance: caller.instance,
                     func: caller.defined,
@@ -350,7 +353,7 @@ pub(crate) fn execute<const PROFILE: bool>(
     macro_rules! enter {
         ($callee_inst:expr, $instance:expr, $defined:expr, $callee:expr, $results:expr) => {{
             let callee: &FastFunc = $callee;
-            if frames.len() + callers.len() + 1 >= limits.max_call_depth {
+            if frames.len() + chain.callers.len() + 1 >= limits.max_call_depth {
                 trap!(TrapCode::StackOverflow);
             }
             let new_base = base + func.frame_size as usize;
@@ -370,7 +373,7 @@ pub(crate) fn execute<const PROFILE: bool>(
             let Some(callee_cursor) = Cursor::new(&callee.code, 0) else {
                 suspend!(Err(internal("function without code")));
             };
-            callers.push(Suspended {
+            chain.callers.push(Suspended {
                 func,
                 inst,
                 results: $results,
@@ -504,7 +507,7 @@ pub(crate) fn execute<const PROFILE: bool>(
     macro_rules! do_return {
         ($count:expr, |$i:ident| $value:expr) => {{
             let count: usize = $count;
-            if let Some(caller) = callers.pop() {
+            if let Some(caller) = chain.callers.pop() {
                 let Some(caller_regs) = Regs::new(stack, caller.base, caller.func.extent as usize)
                 else {
                     suspend!(Err(internal("caller frame outside the stack")));
@@ -786,11 +789,45 @@ pub(crate) fn execute<const PROFILE: bool>(
                 None => &mut [],
             };
             #[cfg(any(feature = "tail-dispatch", not(feature = "match-dispatch")))]
-            let stop = super::threaded::run(&cursor, regs, memory, func);
+            let stop = {
+                chain.func = func;
+                chain.inst = inst;
+                chain.code = &inst.module.inner.fast;
+                chain.base = base;
+                chain.mem0 = mem0;
+                chain.instance = instance_index;
+                chain.defined = defined;
+                chain.depth_room = limits
+                    .max_call_depth
+                    .saturating_sub(frames.len() + chain.callers.len() + 1);
+                chain.tiering = tier.is_some();
+                chain.stack_len = stack.len();
+                chain.tables = tables.as_ptr();
+                chain.tables_len = tables.len();
+                let stop = super::threaded::run(&cursor, regs, memory, &mut chain);
+                if !std::ptr::eq(chain.func, func) || chain.base != base {
+                    // The chain called or returned: continue in its frame
+                    // (of the same instance).
+                    func = chain.func;
+                    base = chain.base;
+                    defined = chain.defined;
+                    let (Some(chain_cursor), Some(chain_regs)) = (
+                        Cursor::new(&func.code, stop.pc()),
+                        Regs::new(stack, base, func.extent as usize),
+                    ) else {
+                        suspend!(Err(internal(
+                            "threaded call left a frame outside the stack"
+                        )));
+                    };
+                    cursor = chain_cursor;
+                    regs = chain_regs;
+                }
+                stop
+            };
             #[cfg(all(feature = "match-dispatch", not(feature = "tail-dispatch")))]
             let stop = super::straight::run(&cursor, regs, memory, func);
-            cursor.jump(stop.pc as u32);
-            if let Some(code) = stop.trap {
+            cursor.jump(stop.pc() as u32);
+            if let Some(code) = stop.trap() {
                 // The trapping op was fetched: `suspend!` records the op
                 // before the cursor, as for a trap in this loop.
                 trap!(code);

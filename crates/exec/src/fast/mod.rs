@@ -10,6 +10,7 @@
 //! stack layout) and turns traps into errors with backtraces. Design notes:
 //! `docs/decisions/0006-fast-interpreter.md`.
 
+mod chain;
 mod code;
 mod compile;
 mod display;

@@ -6,7 +6,11 @@
 //! Soundness rests on two invariants:
 //! * Bounds: a [`Regs`] is only made by [`Regs::new`], which checks that
 //!   `base + extent` slots exist, for the `extent` of the function whose
-//!   frame it is. Translation (`compile::verify::check`) proves that every
+//!   frame it is, or by [`Regs::above`] / [`Regs::below`] from such a frame,
+//!   for a callee or caller frame whose end the threaded call and return
+//!   handlers checked against the stack's length (`chain::Chain::stack_len`,
+//!   which the loop records before every run of the chain; the stack only
+//!   grows in the loop). Translation (`compile::verify::check`) proves that every
 //!   slot operand of that function's code is below its `frame_size`, every
 //!   call's argument and result count below `extent - frame_size`, and the
 //!   function's own parameter and result counts at most `extent`; the
@@ -45,6 +49,40 @@ impl Regs {
             #[cfg(debug_assertions)]
             len: extent,
         })
+    }
+
+    /// The frame of `extent` slots `by` slots above this one (a callee's).
+    #[cfg_attr(
+        all(feature = "match-dispatch", not(feature = "tail-dispatch")),
+        allow(dead_code)
+    )]
+    /// The caller checked that it ends within the stack (module docs).
+    #[inline(always)]
+    pub(super) fn above(self, by: usize, extent: usize) -> Regs {
+        #[cfg(not(debug_assertions))]
+        let _ = extent;
+        Regs {
+            base: self.base.wrapping_add(by),
+            #[cfg(debug_assertions)]
+            len: extent,
+        }
+    }
+
+    /// The frame of `extent` slots `by` slots below this one (the caller's
+    /// of a frame made by [`Regs::above`]).
+    #[cfg_attr(
+        all(feature = "match-dispatch", not(feature = "tail-dispatch")),
+        allow(dead_code)
+    )]
+    #[inline(always)]
+    pub(super) fn below(self, by: usize, extent: usize) -> Regs {
+        #[cfg(not(debug_assertions))]
+        let _ = extent;
+        Regs {
+            base: self.base.wrapping_sub(by),
+            #[cfg(debug_assertions)]
+            len: extent,
+        }
     }
 
     /// Slot `index` of the frame.

@@ -30,6 +30,16 @@ pub(super) struct Stop {
     pub trap: Option<TrapCode>,
 }
 
+impl Stop {
+    pub(super) fn pc(&self) -> usize {
+        self.pc
+    }
+
+    pub(super) fn trap(&self) -> Option<TrapCode> {
+        self.trap
+    }
+}
+
 macro_rules! straight {
     (
         $cursor:ident, $regs:ident, $memory:ident, $func:ident;

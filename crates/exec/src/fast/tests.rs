@@ -423,3 +423,56 @@ fn locals_read_before_written_start_at_zero() {
         "{code}"
     );
 }
+
+/// Calls, `call_indirect` and multi-value returns inside the threaded
+/// chain (from the second run on every callee is translated), and the
+/// traps of `call_indirect`, which the chain leaves to the loop.
+#[test]
+fn calls_and_returns_run_in_the_threaded_chain() {
+    let wat = r#"(module
+        (type $pair_type (func (param i32) (result i32 i32)))
+        (table 3 funcref)
+        (elem (i32.const 0) $pair $sum)
+        (func $pair (param $k i32) (result i32 i32)
+          (local.get $k) (i32.add (local.get $k) (i32.const 1)))
+        ;; sum(n) = Σ_{k=1..n} (2k + 1) = n² + 2n, alternating direct and
+        ;; indirect calls.
+        (func $sum (param $n i32) (result i32)
+          (if (result i32) (i32.eqz (local.get $n))
+            (then (i32.const 0))
+            (else
+              (i32.add
+                (i32.add (call_indirect (type $pair_type) (local.get $n) (i32.const 0)))
+                (call $sum (i32.sub (local.get $n) (i32.const 1)))))))
+        (func (export "run") (param $n i32) (result i64)
+          (if (i32.lt_s (local.get $n) (i32.const 0))
+            (then
+              ;; Slot 1 has the wrong type, slot 2 is null.
+              (drop (call_indirect (type $pair_type)
+                (i32.const 1) (i32.sub (i32.const -1) (local.get $n))))
+              (drop)))
+          (i64.extend_i32_u (call $sum (local.get $n)))))"#;
+    use crate::{Instance, Store, TrapCode};
+    let module = Module::new(&interp_engine(), wat).expect("valid module");
+    let mut store = Store::new(module.engine(), ());
+    let instance = Instance::new(&mut store, &module, &[]).expect("instantiates");
+    let run = instance
+        .get_typed_func::<i32, i64>(&mut store, "run")
+        .expect("export");
+    for n in [3i64, 1000, 1000] {
+        let result = run.call(&mut store, n as i32).expect("runs");
+        assert_eq!(result, n * n + 2 * n);
+    }
+    for (n, code) in [
+        (-2, TrapCode::BadSignature),
+        (-3, TrapCode::IndirectCallToNull),
+        (-4, TrapCode::UndefinedElement),
+    ] {
+        let error = run.call(&mut store, n).unwrap_err();
+        let trap = error.as_trap().expect("a trap");
+        assert_eq!(trap.code(), code, "run({n})");
+        assert_eq!(trap.backtrace().frames().len(), 1, "run({n})");
+    }
+    // The chain left no frame behind: the store runs on.
+    assert_eq!(run.call(&mut store, 10).expect("runs"), 120);
+}

@@ -14,26 +14,75 @@
 //! a guaranteed tail call (`become`). The feature `match-dispatch` selects
 //! the `loop { match }` inner dispatcher (`straight`) instead.
 //!
-//! Calls, returns, tables, globals and bulk operations stay in
-//! the match loop: their handler returns to it with the cursor at the op,
-//! and so does a trap. Only memory 0 is reachable from here; the loop hands
+//! Calls of defined functions of the running instance (`call_internal`)
+//! and returns to callers of the same instance run here too, through the
+//! call state the loop shares (`chain`); every other call or return, and
+//! tables, globals and bulk operations stay in the match loop: their
+//! handler returns to it with the cursor at the op, and so does a trap. Only memory 0 is reachable from here; the loop hands
 //! it in (and refetches it after every op it runs itself, so `memory.grow`
 //! and host calls are seen).
 
-use super::code::{Copy2Br, FastFunc, Op, OpKind, for_each_op};
+use super::chain::{self, Chain, Suspended};
+use super::code::{Copy2Br, Op, OpKind, for_each_op};
 use super::exec::{Imm, add_imm, index_addr, load, store};
 use super::regs::{Cursor, Regs};
+use crate::func::FuncKind;
+use crate::interp::bulk;
 use crate::interp::numeric::{self, Slot as SlotValue};
 use crate::trap::TrapCode;
 
-/// Where the threaded code stopped: the index of the op for the match loop
-/// (`trap` is `None`), or of the op after one that trapped. Two words,
-/// returned in registers.
-#[derive(Debug)]
-pub(super) struct Stop {
-    pub pc: usize,
-    pub trap: Option<TrapCode>,
+/// Where the threaded code stopped: the index of the op for the match loop,
+/// or of the op after one that trapped, with the trap. One word (the pc in
+/// the low half, the trap code plus one above it), so that every exit of
+/// a handler returns a scalar: the optimiser merges a handler's exits into
+/// one return, and only for a scalar does it duplicate that return back
+/// into each exit again, which a tail call to the next handler needs.
+#[derive(Clone, Copy, Debug)]
+pub(super) struct Stop(u64);
+
+impl Stop {
+    /// The match loop is to run the op at `pc`.
+    #[inline(always)]
+    pub(super) fn at(pc: usize) -> Stop {
+        Stop(pc as u64 & u64::from(u32::MAX))
+    }
+
+    /// The op before `pc` trapped with `code`. Out of line: traps are rare.
+    #[cold]
+    #[inline(never)]
+    pub(super) fn trapped(pc: usize, code: TrapCode) -> Stop {
+        let index = TRAP_CODES.iter().position(|&c| c == code).unwrap_or(0);
+        Stop(Stop::at(pc).0 | ((index as u64 + 1) << 32))
+    }
+
+    #[inline(always)]
+    pub(super) fn pc(self) -> usize {
+        (self.0 & u64::from(u32::MAX)) as usize
+    }
+
+    #[inline(always)]
+    pub(super) fn trap(self) -> Option<TrapCode> {
+        let index = (self.0 >> 32) as usize;
+        index
+            .checked_sub(1)
+            .and_then(|i| TRAP_CODES.get(i).copied())
+    }
 }
+
+/// The trap codes a handler can stop with, by their index in a [`Stop`].
+const TRAP_CODES: [TrapCode; 11] = [
+    TrapCode::Unreachable,
+    TrapCode::MemoryOutOfBounds,
+    TrapCode::TableOutOfBounds,
+    TrapCode::UndefinedElement,
+    TrapCode::IndirectCallToNull,
+    TrapCode::BadSignature,
+    TrapCode::IntegerOverflow,
+    TrapCode::IntegerDivisionByZero,
+    TrapCode::BadConversionToInteger,
+    TrapCode::NullReference,
+    TrapCode::StackOverflow,
+];
 
 /// A handler: the cursor (at its op), the frame, memory 0 and the fuel
 /// left. Six words in all, so that every argument travels in a register
@@ -49,11 +98,17 @@ type Handler = for<'a, 'm> fn(Cursor<'a>, Regs, &'m mut [u8], u32) -> Stop;
 /// per handler, but measured slower: see 0006-fast-interpreter.md.)
 const FUEL: u32 = if cfg!(debug_assertions) { 64 } else { 1 << 12 };
 
-/// Runs threaded handlers from the op at `cursor` on. `func` is unused (the
-/// threaded `br_table` reads its cases from the code); it keeps the
-/// signature of the `loop { match }` variant.
+/// Runs threaded handlers from the op at `cursor` (of the running frame of
+/// `chain`, whose slots are `regs`) on. When it stops, `chain` holds the
+/// frame it stopped in, and `Stop::pc` is an index into that frame's code.
 #[inline(always)]
-pub(super) fn run(cursor: &Cursor<'_>, regs: Regs, memory: &mut [u8], _func: &FastFunc) -> Stop {
+pub(super) fn run(
+    cursor: &Cursor<'_>,
+    regs: Regs,
+    memory: &mut [u8],
+    chain: &mut Chain<'_>,
+) -> Stop {
+    let _installed = chain.install();
     HANDLERS[cursor.peek().kind() as usize](*cursor, regs, memory, FUEL)
 }
 
@@ -75,10 +130,7 @@ macro_rules! next {
     ($cursor:expr, $regs:expr, $memory:expr, $fuel:expr) => {{
         let fuel: u32 = $fuel;
         if fuel == 0 {
-            return Stop {
-                pc: $cursor.pc(),
-                trap: None,
-            };
+            return Stop::at($cursor.pc());
         }
         return HANDLERS[$cursor.peek().kind() as usize]($cursor, $regs, $memory, fuel - 1);
     }};
@@ -92,10 +144,7 @@ macro_rules! take {
     ($cursor:ident, $variant:ident) => {{
         #[cfg(debug_assertions)]
         let Op::$variant(x) = *$cursor.peek() else {
-            return Stop {
-                pc: $cursor.pc(),
-                trap: None,
-            };
+            return Stop::at($cursor.pc());
         };
         #[cfg(not(debug_assertions))]
         #[allow(unsafe_code)]
@@ -165,7 +214,7 @@ macro_rules! handlers {
                     let $uta = <$utt as SlotValue>::from_slot(regs.get(x.src));
                     match $ute {
                         Ok(value) => regs.set(x.dst, SlotValue::into_slot(value)),
-                        Err(code) => return Stop { pc: cursor.pc(), trap: Some(code) },
+                        Err(code) => return Stop::trapped(cursor.pc(), code),
                     }
                     next!(cursor, regs, memory, fuel)
                 }
@@ -188,7 +237,7 @@ macro_rules! handlers {
                     let $btb = <$btt as SlotValue>::from_slot(regs.get(x.b));
                     match $bte {
                         Ok(value) => regs.set(x.dst, SlotValue::into_slot(value)),
-                        Err(code) => return Stop { pc: cursor.pc(), trap: Some(code) },
+                        Err(code) => return Stop::trapped(cursor.pc(), code),
                     }
                     next!(cursor, regs, memory, fuel)
                 }
@@ -244,7 +293,7 @@ macro_rules! handlers {
                     let x = take!(cursor, $ld);
                     match load::<$ldn>(memory, regs.get(x.addr), u64::from(x.offset)) {
                         Some($ldb) => regs.set(x.dst, $lde),
-                        None => return Stop { pc: cursor.pc(), trap: Some(TrapCode::MemoryOutOfBounds) },
+                        None => return Stop::trapped(cursor.pc(), TrapCode::MemoryOutOfBounds),
                     }
                     next!(cursor, regs, memory, fuel)
                 }
@@ -255,7 +304,7 @@ macro_rules! handlers {
                     let x = take!(cursor, $st);
                     let $stv = regs.get(x.value);
                     if !store::<$stn>(memory, regs.get(x.addr), u64::from(x.offset), $ste) {
-                        return Stop { pc: cursor.pc(), trap: Some(TrapCode::MemoryOutOfBounds) };
+                        return Stop::trapped(cursor.pc(), TrapCode::MemoryOutOfBounds);
                     }
                     next!(cursor, regs, memory, fuel)
                 }
@@ -267,7 +316,7 @@ macro_rules! handlers {
                     let addr = index_addr(regs.get(x.a), regs.get(x.b));
                     match load::<$ldxn>(memory, addr, u64::from(x.offset)) {
                         Some($ldxb) => regs.set(x.dst, $ldxe),
-                        None => return Stop { pc: cursor.pc(), trap: Some(TrapCode::MemoryOutOfBounds) },
+                        None => return Stop::trapped(cursor.pc(), TrapCode::MemoryOutOfBounds),
                     }
                     next!(cursor, regs, memory, fuel)
                 }
@@ -279,7 +328,7 @@ macro_rules! handlers {
                     let $stxv = regs.get(x.value);
                     let addr = index_addr(regs.get(x.a), regs.get(x.b));
                     if !store::<$stxn>(memory, addr, u64::from(x.offset), $stxe) {
-                        return Stop { pc: cursor.pc(), trap: Some(TrapCode::MemoryOutOfBounds) };
+                        return Stop::trapped(cursor.pc(), TrapCode::MemoryOutOfBounds);
                     }
                     next!(cursor, regs, memory, fuel)
                 }
@@ -349,7 +398,7 @@ macro_rules! handlers {
                             let $lbb = <$lbt as SlotValue>::from_slot(regs.get(x.b));
                             regs.set(x.dst, SlotValue::into_slot($lbe));
                         }
-                        None => return Stop { pc: cursor.pc(), trap: Some(TrapCode::MemoryOutOfBounds) },
+                        None => return Stop::trapped(cursor.pc(), TrapCode::MemoryOutOfBounds),
                     }
                     next!(cursor, regs, memory, fuel)
                 }
@@ -363,7 +412,7 @@ macro_rules! handlers {
                     let value = SlotValue::into_slot($bse);
                     regs.set(x.dst, value);
                     if !store::<8>(memory, regs.get(x.addr), u64::from(x.offset), value.to_le_bytes()) {
-                        return Stop { pc: cursor.pc(), trap: Some(TrapCode::MemoryOutOfBounds) };
+                        return Stop::trapped(cursor.pc(), TrapCode::MemoryOutOfBounds);
                     }
                     next!(cursor, regs, memory, fuel)
                 }
@@ -418,6 +467,21 @@ macro_rules! other_handler {
     (Select) => {
         select
     };
+    (CallInternal) => {
+        call_internal
+    };
+    (CallIndirect) => {
+        call_indirect
+    };
+    (Return0) => {
+        return0
+    };
+    (Return1) => {
+        return1
+    };
+    (Return) => {
+        return_list
+    };
     ($other:ident) => {
         to_loop
     };
@@ -426,10 +490,7 @@ macro_rules! other_handler {
 for_each_op!(handlers!);
 
 fn to_loop<'a>(cursor: Cursor<'a>, _regs: Regs, _memory: &mut [u8], _fuel: u32) -> Stop {
-    Stop {
-        pc: cursor.pc(),
-        trap: None,
-    }
+    Stop::at(cursor.pc())
 }
 
 fn br<'a>(mut cursor: Cursor<'a>, regs: Regs, memory: &mut [u8], fuel: u32) -> Stop {
@@ -447,10 +508,7 @@ fn br_table<'a>(mut cursor: Cursor<'a>, regs: Regs, memory: &mut [u8], fuel: u32
     cursor.skip(case);
     let Op::Br(target) = *cursor.peek() else {
         // Impossible (verified); the loop runs the `br_table` itself.
-        return Stop {
-            pc: cursor.pc() - 1 - case as usize,
-            trap: None,
-        };
+        return Stop::at(cursor.pc() - 1 - case as usize);
     };
     cursor.jump(target);
     next!(cursor, regs, memory, fuel)
@@ -512,4 +570,192 @@ fn select<'a>(mut cursor: Cursor<'a>, regs: Regs, memory: &mut [u8], fuel: u32) 
     };
     regs.set(x.dst, value);
     next!(cursor, regs, memory, fuel)
+}
+
+/// Leaves the chain for the loop, which runs the op at `at` itself. Out
+/// of line: returned from several places of a handler, an inlined `Stop`
+/// merges with the next handler's result into one return, which is then
+/// no longer a tail call.
+#[cold]
+#[inline(never)]
+fn back_to_loop(at: usize) -> Stop {
+    Stop::at(at)
+}
+
+/// `call_internal`: the callee's frame goes right after the caller's, as
+/// the loop's `enter!` lays it out; the loop makes the call instead when
+/// the callee is not translated yet, the depth limit or the stack's end is
+/// near, or calls are counted for tiering.
+#[allow(unsafe_code)]
+fn call_internal<'a>(mut cursor: Cursor<'a>, regs: Regs, memory: &mut [u8], fuel: u32) -> Stop {
+    let at = cursor.pc();
+    let call = take!(cursor, CallInternal);
+    // One exit for every refusal: with several, the optimiser merges them
+    // with the next handler's result into one return that is then no
+    // longer a tail call.
+    // SAFETY: a handler of the run that installed the chain.
+    let entered =
+        unsafe { chain::current() }.and_then(|chain| enter(chain, at, call.func, call.list, regs));
+    match entered {
+        Some((callee_cursor, callee_regs)) => next!(callee_cursor, callee_regs, memory, fuel),
+        None => back_to_loop(at),
+    }
+}
+
+/// `call_indirect` of a function of the running instance; the loop makes
+/// the call when it traps or reaches another instance or the host, and in
+/// the cases of `call_internal`.
+#[allow(unsafe_code)]
+fn call_indirect<'a>(mut cursor: Cursor<'a>, regs: Regs, memory: &mut [u8], fuel: u32) -> Stop {
+    let at = cursor.pc();
+    let call = take!(cursor, CallIndirect);
+    // SAFETY: a handler of the run that installed the chain.
+    let entered = unsafe { chain::current() }.and_then(|chain| {
+        let table = chain.table(*chain.inst.tables.get(usize::from(call.table))? as usize)?;
+        let expected = *chain
+            .inst
+            .module
+            .inner
+            .type_ids
+            .get(call.type_index as usize)?;
+        let target =
+            bulk::indirect_target(table, regs.get(call.index), chain.funcs, expected).ok()?;
+        match chain.funcs.get(target as usize)?.kind {
+            FuncKind::Wasm { instance, defined } if instance == chain.instance => {
+                enter(chain, at, defined, call.list, regs)
+            }
+            _ => None,
+        }
+    });
+    match entered {
+        Some((callee_cursor, callee_regs)) => next!(callee_cursor, callee_regs, memory, fuel),
+        None => back_to_loop(at),
+    }
+}
+
+/// Pushes the running frame as the caller of the call op at `at` (whose
+/// slot list is `list`) and returns the cursor and frame of defined
+/// function `callee` of the running instance, its arguments in place;
+/// `None` (nothing changed) when the loop must make the call.
+#[inline(always)]
+#[allow(unsafe_code)]
+fn enter<'c>(
+    chain: &mut Chain<'c>,
+    at: usize,
+    callee_index: u32,
+    list: u32,
+    regs: Regs,
+) -> Option<(Cursor<'c>, Regs)> {
+    if chain.depth_room == 0 || chain.tiering {
+        return None;
+    }
+    let callee = chain.code.get(callee_index)?;
+    let caller = chain.func;
+    let frame_size = caller.frame_size as usize;
+    let callee_base = chain.base + frame_size;
+    let callee_extent = callee.extent as usize;
+    if callee_base + callee_extent > chain.stack_len {
+        return None;
+    }
+    let callee_cursor = Cursor::new(&callee.code, 0)?;
+    // The loop grows the caller list: a call to the allocator here would
+    // make every call save registers.
+    let free = chain.callers.spare_capacity_mut().first_mut()?;
+    let (args, results) = caller.call_slots(list);
+    for (i, &arg) in args.iter().enumerate() {
+        regs.write(frame_size + i, regs.get(arg));
+    }
+    free.write(Suspended {
+        func: caller,
+        inst: chain.inst,
+        results,
+        base: chain.base,
+        mem0: chain.mem0,
+        instance: chain.instance,
+        defined: chain.defined,
+        call_pc: at as u32,
+    });
+    let len = chain.callers.len() + 1;
+    // SAFETY: the element at the old length, the first spare one, was
+    // just initialised.
+    unsafe { chain.callers.set_len(len) };
+    chain.depth_room -= 1;
+    chain.func = callee;
+    chain.base = callee_base;
+    chain.defined = callee_index;
+    Some((callee_cursor, regs.above(frame_size, callee_extent)))
+}
+
+/// Returns to the innermost caller this run of the loop suspended, when it
+/// belongs to the same instance (same memory 0), writing the results with
+/// `write(caller_regs, caller's result slots)`; the loop returns otherwise.
+#[inline(always)]
+#[allow(unsafe_code)]
+fn return_with(
+    at: usize,
+    regs: Regs,
+    memory: &mut [u8],
+    fuel: u32,
+    write: impl FnOnce(Regs, &[super::code::Slot]),
+) -> Stop {
+    // SAFETY: a handler of the run that installed the chain.
+    let Some(chain) = (unsafe { chain::current() }) else {
+        return back_to_loop(at);
+    };
+    let Some(&caller) = chain.callers.last() else {
+        return back_to_loop(at);
+    };
+    if !std::ptr::eq(caller.inst, chain.inst) {
+        return back_to_loop(at);
+    }
+    let Some(by) = chain.base.checked_sub(caller.base) else {
+        return back_to_loop(at);
+    };
+    let Some(caller_cursor) = Cursor::new(&caller.func.code, caller.call_pc as usize + 1) else {
+        return back_to_loop(at);
+    };
+    chain.callers.pop();
+    let caller_regs = regs.below(by, caller.func.extent as usize);
+    write(caller_regs, caller.results);
+    chain.depth_room += 1;
+    chain.func = caller.func;
+    chain.base = caller.base;
+    chain.defined = caller.defined;
+    next!(caller_cursor, caller_regs, memory, fuel)
+}
+
+fn return0<'a>(mut cursor: Cursor<'a>, regs: Regs, memory: &mut [u8], fuel: u32) -> Stop {
+    let at = cursor.pc();
+    take!(cursor, Return0);
+    return_with(at, regs, memory, fuel, |_, _| {})
+}
+
+fn return1<'a>(mut cursor: Cursor<'a>, regs: Regs, memory: &mut [u8], fuel: u32) -> Stop {
+    let at = cursor.pc();
+    let src = take!(cursor, Return1);
+    let value = regs.get(src);
+    return_with(at, regs, memory, fuel, |caller_regs, results| {
+        if let Some(&slot) = results.first() {
+            caller_regs.set(slot, value);
+        }
+    })
+}
+
+/// A multi-value `return`: the caller's result slots lie below the
+/// callee's frame, so writing them reads nothing already overwritten.
+#[allow(unsafe_code)]
+fn return_list<'a>(mut cursor: Cursor<'a>, regs: Regs, memory: &mut [u8], fuel: u32) -> Stop {
+    let at = cursor.pc();
+    let list = take!(cursor, Return);
+    // SAFETY: a handler of the run that installed the chain; the
+    // reference ends here, before `return_with` takes its own.
+    let Some(func) = (unsafe { chain::current() }).map(|chain| chain.func) else {
+        return back_to_loop(at);
+    };
+    let slots = func.return_slots(list);
+    return_with(at, regs, memory, fuel, |caller_regs, results| {
+        for (&result, &slot) in results.iter().zip(slots) {
+            caller_regs.set(result, regs.get(slot));
+        }
+    })
 }
