@@ -22,6 +22,7 @@ use std::cell::Cell;
 use super::code::{FastFunc, Slot};
 use super::lazy::LazyCode;
 use crate::func::FuncEntity;
+use crate::global::GlobalEntity;
 use crate::instance::InstanceEntity;
 use crate::table::TableEntity;
 
@@ -67,6 +68,9 @@ pub(super) struct Chain<'a> {
     /// afresh before every run (it changes tables itself in between).
     pub tables: *const TableEntity,
     pub tables_len: usize,
+    /// The store's globals, taken like `tables`; `global.set` writes them.
+    pub globals: *mut GlobalEntity,
+    pub globals_len: usize,
 }
 
 impl Chain<'_> {
@@ -80,6 +84,18 @@ impl Chain<'_> {
         // taken by the loop before this run of the chain, during which
         // nothing changes the list or a table (the handlers only read).
         Some(unsafe { &*self.tables.add(index) })
+    }
+
+    /// The store's global that is global `index` of the running instance.
+    #[inline(always)]
+    pub(super) fn global(&mut self, index: u32) -> Option<&mut GlobalEntity> {
+        let at = *self.inst.globals.get(index as usize)? as usize;
+        if at >= self.globals_len {
+            return None;
+        }
+        // SAFETY: as for `table`; the chain is the only user of the
+        // globals during its run and holds no other reference to one.
+        Some(unsafe { &mut *self.globals.add(at) })
     }
 }
 

@@ -258,6 +258,8 @@ pub(crate) fn execute<const PROFILE: bool>(
         funcs,
         tables: std::ptr::null(),
         tables_len: 0,
+        globals: std::ptr::null_mut(),
+        globals_len: 0,
     };
     if let Some(profile) = profile.as_deref_mut() {
         if resume == Resume::Start {
@@ -804,6 +806,8 @@ pub(crate) fn execute<const PROFILE: bool>(
                 chain.stack_len = stack.len();
                 chain.tables = tables.as_ptr();
                 chain.tables_len = tables.len();
+                chain.globals = globals.as_mut_ptr();
+                chain.globals_len = globals.len();
                 let stop = super::threaded::run(&cursor, regs, memory, &mut chain);
                 if !std::ptr::eq(chain.func, func) || chain.base != base {
                     // The chain called or returned: continue in its frame

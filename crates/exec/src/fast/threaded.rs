@@ -14,10 +14,11 @@
 //! a guaranteed tail call (`become`). The feature `match-dispatch` selects
 //! the `loop { match }` inner dispatcher (`straight`) instead.
 //!
-//! Calls of defined functions of the running instance (`call_internal`)
-//! and returns to callers of the same instance run here too, through the
-//! call state the loop shares (`chain`); every other call or return, and
-//! tables, globals and bulk operations stay in the match loop: their
+//! Calls of functions of the running instance (`call_internal`, and
+//! `call_indirect` that reaches one), returns to callers of the same
+//! instance and `global.get`/`global.set` run here too, through the state
+//! the loop shares (`chain`); every other call or return, and tables and
+//! bulk operations stay in the match loop: their
 //! handler returns to it with the cursor at the op, and so does a trap. Only memory 0 is reachable from here; the loop hands
 //! it in (and refetches it after every op it runs itself, so `memory.grow`
 //! and host calls are seen).
@@ -473,6 +474,12 @@ macro_rules! other_handler {
     (CallIndirect) => {
         call_indirect
     };
+    (GlobalGet) => {
+        global_get
+    };
+    (GlobalSet) => {
+        global_set
+    };
     (Return0) => {
         return0
     };
@@ -758,4 +765,34 @@ fn return_list<'a>(mut cursor: Cursor<'a>, regs: Regs, memory: &mut [u8], fuel: 
             caller_regs.set(result, regs.get(slot));
         }
     })
+}
+
+#[allow(unsafe_code)]
+fn global_get<'a>(mut cursor: Cursor<'a>, regs: Regs, memory: &mut [u8], fuel: u32) -> Stop {
+    let at = cursor.pc();
+    let x = take!(cursor, GlobalGet);
+    // SAFETY: a handler of the run that installed the chain.
+    let value = unsafe { chain::current() }.and_then(|chain| Some(chain.global(x.index)?.value));
+    match value {
+        Some(value) => {
+            regs.set(x.slot, value);
+            next!(cursor, regs, memory, fuel)
+        }
+        None => back_to_loop(at),
+    }
+}
+
+#[allow(unsafe_code)]
+fn global_set<'a>(mut cursor: Cursor<'a>, regs: Regs, memory: &mut [u8], fuel: u32) -> Stop {
+    let at = cursor.pc();
+    let x = take!(cursor, GlobalSet);
+    // SAFETY: a handler of the run that installed the chain.
+    let global = unsafe { chain::current() }.and_then(|chain| chain.global(x.index));
+    match global {
+        Some(global) => {
+            global.value = regs.get(x.slot);
+            next!(cursor, regs, memory, fuel)
+        }
+        None => back_to_loop(at),
+    }
 }
