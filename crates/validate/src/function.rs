@@ -10,6 +10,12 @@ use zwasm_decode::{Module, ValType};
 
 /// Receives a function body as it is validated.
 pub trait OperatorSink {
+    /// Whether [`OperatorSink::operator`] needs to see the operators. A sink
+    /// that ignores them (plain validation) lets the validator visit each
+    /// operator straight from the bytes instead of decoding it into an
+    /// [`Operator`] first.
+    const SEES_OPERATORS: bool = true;
+
     /// `count` locals of type `ty` are declared (after the parameters), in
     /// declaration order.
     fn locals(&mut self, count: u32, ty: ValType);
@@ -28,6 +34,8 @@ pub trait OperatorSink {
 
 /// Plain validation: ignores everything.
 impl OperatorSink for () {
+    const SEES_OPERATORS: bool = false;
+
     fn locals(&mut self, _count: u32, _ty: ValType) {}
 
     fn operator(
@@ -116,11 +124,11 @@ impl From<wasmparser::BinaryReaderError> for BodyError {
     }
 }
 
-fn validate_body(
+fn validate_body<S: OperatorSink>(
     body: FunctionBody<'_>,
     validator: &mut FuncValidator<ValidatorResources>,
     reader_allocations: &mut OperatorsReaderAllocations,
-    sink: &mut impl OperatorSink,
+    sink: &mut S,
 ) -> Result<(), BodyError> {
     let mut locals = body.get_locals_reader()?;
     for _ in 0..locals.get_count() {
@@ -134,6 +142,9 @@ fn validate_body(
         })?;
         sink.locals(count, ty);
     }
+    if !S::SEES_OPERATORS {
+        return validate_plain(locals.get_binary_reader(), validator);
+    }
     let mut operators = OperatorsReader::new_with_allocs(
         locals.get_binary_reader(),
         std::mem::take(reader_allocations),
@@ -141,6 +152,21 @@ fn validate_body(
     let result = validate_operators(&mut operators, validator, sink);
     *reader_allocations = operators.into_allocations();
     result
+}
+
+/// Validates the operators without decoding them into [`Operator`]s: the
+/// reader hands each one's immediates to the validator (which also keeps
+/// the control frames the reader checks the body's structure against).
+fn validate_plain(
+    mut reader: BinaryReader<'_>,
+    validator: &mut FuncValidator<ValidatorResources>,
+) -> Result<(), BodyError> {
+    while !reader.eof() {
+        let offset = reader.original_position();
+        reader.visit_operator(&mut validator.visitor(offset))??;
+    }
+    reader.finish_expression(&validator.visitor(reader.original_position()))?;
+    Ok(())
 }
 
 fn validate_operators(

@@ -15,6 +15,13 @@ pub(crate) trait Translator {
     /// The pipeline stages that the timing covers.
     fn covers(&self) -> &'static str;
     fn translate(&self, wasm: &[u8]) -> Result<(), String>;
+    /// The time of the stages the report covers in one translation of
+    /// `wasm` (by default all of [`Translator::translate`]).
+    fn time(&self, wasm: &[u8]) -> Result<Duration, String> {
+        let started = Instant::now();
+        self.translate(wasm)?;
+        Ok(started.elapsed())
+    }
 }
 
 /// `Module::from_binary` for the reference engine: decoding, validation and
@@ -109,10 +116,81 @@ impl Translator for Fast {
     }
 }
 
+/// One stage of the interpreter's translation timed alone: decoding and
+/// validation (`Module::from_binary`), or the direct translation of every
+/// validated body (`Module::precompile_all` on a fresh module, which is
+/// made untimed first). The two add up to [`Fast`]'s end-to-end time.
+#[derive(Debug)]
+struct FastStage {
+    engine: Result<zwasm::Engine, String>,
+    translation_only: bool,
+}
+
+impl FastStage {
+    fn new(translation_only: bool) -> FastStage {
+        let mut config = zwasm::Config::new();
+        config
+            .engine(zwasm::EngineKind::Interp)
+            .interp_translation(zwasm::InterpTranslation::Direct);
+        FastStage {
+            engine: zwasm::Engine::new(&config).map_err(|err| err.to_string()),
+            translation_only,
+        }
+    }
+
+    fn module(&self, wasm: &[u8]) -> Result<zwasm::Module, String> {
+        let engine = self.engine.as_ref().map_err(Clone::clone)?;
+        zwasm::Module::from_binary(engine, wasm).map_err(|err| err.to_string())
+    }
+}
+
+impl Translator for FastStage {
+    fn ir(&self) -> &'static str {
+        if self.translation_only {
+            "fast: translate only"
+        } else {
+            "fast: validate only"
+        }
+    }
+
+    fn covers(&self) -> &'static str {
+        if self.translation_only {
+            "the direct translation alone: `Module::precompile_all` of a module \
+             `Module::from_binary` made before the timing starts (the second \
+             stage of fast (bytecode))"
+        } else {
+            "decode + validate alone: `Module::from_binary` for the fast \
+             interpreter (the first stage of fast (bytecode))"
+        }
+    }
+
+    fn translate(&self, wasm: &[u8]) -> Result<(), String> {
+        self.time(wasm).map(drop)
+    }
+
+    fn time(&self, wasm: &[u8]) -> Result<Duration, String> {
+        if !self.translation_only {
+            let started = Instant::now();
+            let module = self.module(wasm)?;
+            let elapsed = started.elapsed();
+            drop(module);
+            return Ok(elapsed);
+        }
+        let module = self.module(wasm)?;
+        let started = Instant::now();
+        module.precompile_all().map_err(|err| err.to_string())?;
+        let elapsed = started.elapsed();
+        drop(module);
+        Ok(elapsed)
+    }
+}
+
 pub(crate) fn translators() -> Vec<Box<dyn Translator>> {
     vec![
         Box::new(IrStack::default()),
         Box::new(Fast::new(zwasm::InterpTranslation::Direct)),
+        Box::new(FastStage::new(false)),
+        Box::new(FastStage::new(true)),
         Box::new(Fast::new(zwasm::InterpTranslation::RegisterIr)),
     ]
 }
@@ -190,9 +268,7 @@ fn time_one(
     let started = Instant::now();
     let mut samples = Vec::new();
     while samples.len() < MIN_REPS || (started.elapsed() < budget && samples.len() < MAX_REPS) {
-        let t = Instant::now();
-        translator.translate(wasm)?;
-        samples.push(t.elapsed());
+        samples.push(translator.time(wasm)?);
     }
     stats::median(&samples).ok_or_else(|| "no samples".to_owned())
 }
@@ -223,6 +299,18 @@ mod tests {
             assert!(time_one(&translator, &wasm, Duration::from_millis(1)).is_ok());
             assert!(time_one(&translator, b"\0asm\x01\0\0\0\x0a", Duration::ZERO).is_err());
         }
+    }
+
+    #[test]
+    fn each_stage_of_the_fast_tier_is_timed_alone() {
+        let wasm =
+            wat::parse_str("(module (func (param i32) (result i32) local.get 0))").expect("wat");
+        for translation_only in [false, true] {
+            let stage = FastStage::new(translation_only);
+            assert!(time_one(&stage, &wasm, Duration::from_millis(1)).is_ok());
+            assert!(time_one(&stage, b"\0asm\x01\0\0\0\x0a", Duration::ZERO).is_err());
+        }
+        assert_ne!(FastStage::new(false).ir(), FastStage::new(true).ir());
     }
 
     #[test]

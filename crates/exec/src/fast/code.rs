@@ -928,48 +928,55 @@ macro_rules! define_op {
 
             /// Calls `f` on every slot operand (read or written).
             pub(crate) fn for_each_slot(&self, mut f: impl FnMut(Slot)) {
-                match *self {
-                    $(Op::$un(x) => { f(x.dst); f(x.src); })*
-                    $(Op::$ut(x) => { f(x.dst); f(x.src); })*
-                    $(Op::$bin(x) => { f(x.dst); f(x.a); f(x.b); })*
-                    $(Op::$bt(x) => { f(x.dst); f(x.a); f(x.b); })*
-                    $(Op::$bi(x) => { f(x.dst); f(x.a); })*
-                    $(Op::$bz(x) => f(x.cond),)*
-                    $(Op::$bc(x) => { f(x.a); f(x.b); })*
-                    $(Op::$bci(x) => f(x.a),)*
-                    $(Op::$ld(x) => { f(x.dst); f(x.addr); })*
-                    $(Op::$st(x) => { f(x.addr); f(x.value); })*
-                    $(Op::$ldx(x) => { f(x.dst); f(x.a); f(x.b); })*
-                    $(Op::$stx(x) => { f(x.a); f(x.b); f(x.value); })*
-                    $(Op::$abc(x) => { f(x.dst); f(x.a); f(x.b); })*
-                    $(Op::$abi(x) => { f(x.dst); f(x.a); })*
-                    $(Op::$anb(x) => { f(x.dst); f(x.a); })*
-                    $(Op::$b2(x) => { f(x.t); f(x.a); f(x.b); f(x.dst); f(x.c); })*
-                    $(Op::$ib(x) => { f(x.t); f(x.a); f(x.dst); f(x.c); })*
-                    $(Op::$lb(x) => { f(x.ld); f(x.addr); f(x.dst); f(x.b); })*
-                    $(Op::$bs(x) => { f(x.dst); f(x.a); f(x.b); f(x.addr); })*
-                    Op::BrTable(x) => f(x.index),
+                let mut op = *self;
+                op.for_each_slot_mut(|slot| f(*slot));
+            }
+
+            /// Calls `f` on every slot operand (read or written), which it may
+            /// change (the direct translator renumbers constant slots).
+            pub(crate) fn for_each_slot_mut(&mut self, mut f: impl FnMut(&mut Slot)) {
+                match self {
+                    $(Op::$un(x) => { f(&mut x.dst); f(&mut x.src); })*
+                    $(Op::$ut(x) => { f(&mut x.dst); f(&mut x.src); })*
+                    $(Op::$bin(x) => { f(&mut x.dst); f(&mut x.a); f(&mut x.b); })*
+                    $(Op::$bt(x) => { f(&mut x.dst); f(&mut x.a); f(&mut x.b); })*
+                    $(Op::$bi(x) => { f(&mut x.dst); f(&mut x.a); })*
+                    $(Op::$bz(x) => f(&mut x.cond),)*
+                    $(Op::$bc(x) => { f(&mut x.a); f(&mut x.b); })*
+                    $(Op::$bci(x) => f(&mut x.a),)*
+                    $(Op::$ld(x) => { f(&mut x.dst); f(&mut x.addr); })*
+                    $(Op::$st(x) => { f(&mut x.addr); f(&mut x.value); })*
+                    $(Op::$ldx(x) => { f(&mut x.dst); f(&mut x.a); f(&mut x.b); })*
+                    $(Op::$stx(x) => { f(&mut x.a); f(&mut x.b); f(&mut x.value); })*
+                    $(Op::$abc(x) => { f(&mut x.dst); f(&mut x.a); f(&mut x.b); })*
+                    $(Op::$abi(x) => { f(&mut x.dst); f(&mut x.a); })*
+                    $(Op::$anb(x) => { f(&mut x.dst); f(&mut x.a); })*
+                    $(Op::$b2(x) => { f(&mut x.t); f(&mut x.a); f(&mut x.b); f(&mut x.dst); f(&mut x.c); })*
+                    $(Op::$ib(x) => { f(&mut x.t); f(&mut x.a); f(&mut x.dst); f(&mut x.c); })*
+                    $(Op::$lb(x) => { f(&mut x.ld); f(&mut x.addr); f(&mut x.dst); f(&mut x.b); })*
+                    $(Op::$bs(x) => { f(&mut x.dst); f(&mut x.a); f(&mut x.b); f(&mut x.addr); })*
+                    Op::BrTable(x) => f(&mut x.index),
                     Op::Return1(src) => f(src),
-                    Op::CallIndirect(x) | Op::ReturnCallIndirect(x) => f(x.index),
-                    Op::Copy(x) => { f(x.dst); f(x.src); }
-                    Op::Copy2(x) => { f(x.dst0); f(x.src0); f(x.dst1); f(x.src1); }
-                    Op::CopyBr(x) => { f(x.dst); f(x.src); }
+                    Op::CallIndirect(x) | Op::ReturnCallIndirect(x) => f(&mut x.index),
+                    Op::Copy(x) => { f(&mut x.dst); f(&mut x.src); }
+                    Op::Copy2(x) => { f(&mut x.dst0); f(&mut x.src0); f(&mut x.dst1); f(&mut x.src1); }
+                    Op::CopyBr(x) => { f(&mut x.dst); f(&mut x.src); }
                     Op::Copy2Br(Copy2Br { copies: x, .. }) => {
-                        f(x.dst0); f(x.src0); f(x.dst1); f(x.src1);
+                        f(&mut x.dst0); f(&mut x.src0); f(&mut x.dst1); f(&mut x.src1);
                     }
-                    Op::I32AddImm2(x) => { f(x.dst0); f(x.a0); f(x.dst1); f(x.a1); }
-                    Op::Const32(x) => f(x.dst),
-                    Op::Const64(x) => f(x.dst),
-                    Op::Select(x) => { f(x.dst); f(x.cond); f(x.a); f(x.b); }
+                    Op::I32AddImm2(x) => { f(&mut x.dst0); f(&mut x.a0); f(&mut x.dst1); f(&mut x.a1); }
+                    Op::Const32(x) => f(&mut x.dst),
+                    Op::Const64(x) => f(&mut x.dst),
+                    Op::Select(x) => { f(&mut x.dst); f(&mut x.cond); f(&mut x.a); f(&mut x.b); }
                     Op::GlobalGet(x) | Op::GlobalSet(x) | Op::RefFunc(x)
-                    | Op::MemorySize(x) | Op::TableSize(x) => f(x.slot),
-                    Op::LoadExt(x) | Op::StoreExt(x) => { f(x.value); f(x.addr); }
-                    Op::MemoryGrow(x) | Op::TableGet(x) | Op::TableSet(x) => { f(x.a); f(x.b); }
+                    | Op::MemorySize(x) | Op::TableSize(x) => f(&mut x.slot),
+                    Op::LoadExt(x) | Op::StoreExt(x) => { f(&mut x.value); f(&mut x.addr); }
+                    Op::MemoryGrow(x) | Op::TableGet(x) | Op::TableSet(x) => { f(&mut x.a); f(&mut x.b); }
                     Op::MemoryFill(x) | Op::MemoryCopy(x) | Op::MemoryInit(x)
                     | Op::TableFill(x) | Op::TableCopy(x) | Op::TableInit(x) => {
-                        f(x.a); f(x.b); f(x.c);
+                        f(&mut x.a); f(&mut x.b); f(&mut x.c);
                     }
-                    Op::TableGrow(x) => { f(x.dst); f(x.init); f(x.delta); }
+                    Op::TableGrow(x) => { f(&mut x.dst); f(&mut x.init); f(&mut x.delta); }
                     Op::Trap(()) | Op::Br(_) | Op::Return0(()) | Op::Return(_)
                     | Op::CallInternal(_) | Op::Call(_) | Op::ReturnCallInternal(_)
                     | Op::ReturnCall(_) | Op::DataDrop(_) | Op::ElemDrop(_)
@@ -1307,6 +1314,10 @@ pub(crate) struct FastFunc {
     /// TIERING (issue 5): per [`Op::LoopHeader`], the ir-reg block it
     /// starts (empty unless translated for the tiered engine).
     pub loops: Box<[u32]>,
+    /// The values of the frame's last `consts.len()` slots, written when
+    /// the frame starts ([`FastFunc::const_base`]): constants the code reads
+    /// as slot operands, so that no op materialises them.
+    pub consts: Box<[u64]>,
 }
 
 impl FastFunc {
@@ -1327,6 +1338,12 @@ impl FastFunc {
             (Some(args), Some(results)) => (args, results),
             _ => (&[], &[]),
         }
+    }
+
+    /// The first constant slot ([`FastFunc::consts`]).
+    #[inline(always)]
+    pub(crate) fn const_base(&self) -> usize {
+        (self.frame_size as usize).saturating_sub(self.consts.len())
     }
 
     /// The slots a multi-value `return` reads.

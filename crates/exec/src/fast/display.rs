@@ -52,6 +52,18 @@ impl Display for FastFuncText<'_> {
             "frame {} slots, extent {}, params {}, results {}",
             func.frame_size, func.extent, func.params, func.results
         )?;
+        if !func.consts.is_empty() {
+            write!(f, "consts")?;
+            for (i, value) in func.consts.iter().enumerate() {
+                let separator = if i == 0 { "" } else { "," };
+                write!(
+                    f,
+                    "{separator} {} = {value:#x}",
+                    S((func.const_base() + i) as Slot)
+                )?;
+            }
+            writeln!(f)?;
+        }
         let mut line = String::new();
         for (pc, op) in func.code.iter().enumerate() {
             line.clear();
@@ -654,6 +666,7 @@ mod tests {
             params: 2,
             results: 2,
             loops: Box::new([3]),
+            consts: Box::new([]),
         };
         let text = FastFuncText {
             func: &func,

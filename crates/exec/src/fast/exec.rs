@@ -375,6 +375,7 @@ pub(crate) fn execute<const PROFILE: bool>(
             let Some(callee_cursor) = Cursor::new(&callee.code, 0) else {
                 suspend!(Err(internal("function without code")));
             };
+            callee_regs.start(callee);
             chain.callers.push(Suspended {
                 func,
                 inst,
@@ -428,6 +429,7 @@ pub(crate) fn execute<const PROFILE: bool>(
             for (i, &value) in values.iter().enumerate() {
                 callee_regs.write(i, value);
             }
+            callee_regs.start(callee);
             inst = $callee_inst;
             instance_index = $instance;
             defined = $defined;

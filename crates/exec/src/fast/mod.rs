@@ -68,6 +68,8 @@ pub(crate) fn run_wasm<T>(
         return Err(trap(core, TrapCode::StackOverflow).into());
     }
     core.stack[base..base + params.len()].copy_from_slice(params);
+    let consts = base + func.const_base();
+    core.stack[consts..consts + func.consts.len()].copy_from_slice(&func.consts);
     core.frames.push(Frame {
         instance,
         func: defined,

@@ -25,7 +25,7 @@
 
 #![allow(unsafe_code)]
 
-use super::code::{Op, Slot};
+use super::code::{FastFunc, Op, Slot};
 
 /// The slots of one frame.
 #[derive(Clone, Copy, Debug)]
@@ -111,6 +111,17 @@ impl Regs {
         // SAFETY: as in `read`; nothing else holds a reference into the
         // buffer while the dispatcher runs (it owns the `&mut` borrow).
         unsafe { *self.base.add(index) = value }
+    }
+
+    /// Starts this frame of `func`: writes its constant slots.
+    #[inline(always)]
+    pub(super) fn start(self, func: &FastFunc) {
+        let base = func.const_base();
+        for (i, &value) in func.consts.iter().enumerate() {
+            // In the frame: `compile::verify::check` proved that the
+            // constants fit in it.
+            self.write(base + i, value);
+        }
     }
 
     #[inline(always)]

@@ -690,7 +690,9 @@ fn enter<'c>(
     chain.func = callee;
     chain.base = callee_base;
     chain.defined = callee_index;
-    Some((callee_cursor, regs.above(frame_size, callee_extent)))
+    let callee_regs = regs.above(frame_size, callee_extent);
+    callee_regs.start(callee);
+    Some((callee_cursor, callee_regs))
 }
 
 /// Returns to the innermost caller this run of the loop suspended, when it

@@ -36,6 +36,31 @@ use crate::fast::code::{
     Select, Slot, SlotIndex, Slots2Index, Store, TableGrow, Un,
 };
 
+/// The opcode of a plain operator (`None` for the others).
+macro_rules! plain_opcode {
+    ($operator:expr, $($name:ident)*) => {
+        match $operator {
+            $( Operator::$name => Some(Opcode::$name), )*
+            _ => None,
+        }
+    };
+}
+
+/// The opcode of a load or store (`Some(None)`: one zwasm does not
+/// implement; `None` for the other operators).
+macro_rules! access_opcode {
+    ($operator:expr, $($name:ident)*) => {
+        match $operator {
+            $( Operator::$name { memarg } => Some(
+                zwasm_validate::linear_memory_access(memarg).map(|(memory, offset, align)| {
+                    Opcode::$name { mem: MemArg { memory, offset, align } }
+                }),
+            ), )*
+            _ => None,
+        }
+    };
+}
+
 /// A branch target not known yet.
 const UNPATCHED: u32 = u32::MAX;
 
@@ -105,6 +130,12 @@ pub(crate) struct Scratch {
     spare_patches: Vec<Vec<Patch>>,
     depths: Vec<u32>,
     pending: Vec<(Patch, usize)>,
+    /// The clearing dataflow's per-op view of the code.
+    flows: Vec<OpFlow>,
+    /// The clearing dataflow's state per op.
+    written: Vec<u64>,
+    /// The branch target of each op of the code after jump threading.
+    branch_targets: Vec<u32>,
 }
 
 /// Translates one body, operator by operator.
@@ -126,6 +157,25 @@ pub(crate) struct DirectTranslator<'a> {
     max_out: u32,
     reachable: bool,
     offset: u32,
+    /// Values of the constant slots read so far; constant `k` is slot
+    /// [`const_slot_name`]`(k)` until `finish` places them after the
+    /// operand stack (`FastFunc::consts`).
+    consts: Vec<u64>,
+}
+
+/// Most constant slots per function: every call writes them all.
+const MAX_CONST_SLOTS: usize = 32;
+
+/// The name of constant `k` while translating: the top slot numbers, which
+/// no frame reaches (`finish` checks), renumbered by `finish`.
+fn const_slot_name(k: usize) -> Slot {
+    Slot::MAX - k as Slot
+}
+
+/// The constant a slot name stands for, if it is one.
+fn const_of_slot_name(slot: Slot) -> Option<usize> {
+    let k = usize::from(Slot::MAX - slot);
+    (k < MAX_CONST_SLOTS).then_some(k)
 }
 
 type Step = Result<(), Stop>;
@@ -160,6 +210,7 @@ impl<'a> DirectTranslator<'a> {
             max_out: 0,
             reachable: true,
             offset: u32::MAX,
+            consts: Vec::new(),
         };
         translator.push_frame(Kind::Function, 0, 0, results, true);
         translator
@@ -170,28 +221,50 @@ impl<'a> DirectTranslator<'a> {
         if !self.scratch.frames.is_empty() {
             return Err(internal("body ended with open frames"));
         }
-        let frame_size = self.locals + self.max_height;
+        let mut frame_size = self.locals + self.max_height;
         let mut code = self.code.ops;
+        let mut lists = self.lists;
+        if !self.consts.is_empty() {
+            // The constant slots follow the operand stack.
+            if frame_size + MAX_CONST_SLOTS > usize::from(const_slot_name(MAX_CONST_SLOTS - 1)) {
+                return Err(Stop::Unsupported);
+            }
+            let rename = |slot: &mut Slot| {
+                if let Some(k) = const_of_slot_name(*slot) {
+                    *slot = (frame_size + k) as Slot;
+                }
+            };
+            for op in &mut code {
+                op.for_each_slot_mut(rename);
+            }
+            // The lists also hold their lengths, which stay far below the
+            // names of constants (at most 1,000 parameters or results).
+            lists.iter_mut().for_each(rename);
+            frame_size += self.consts.len();
+        }
         let mut offsets = self.code.offsets;
         let mut targets = self.targets;
-        thread_jumps(&mut code);
+        let branch_targets = &mut self.scratch.branch_targets;
+        thread_jumps(&mut code, branch_targets);
         drop_dead_zeroing(
+            self.scratch,
             &mut code,
             &mut offsets,
             &mut targets,
-            &self.lists,
+            &lists,
             self.params,
             self.locals - self.params,
         );
         let emitted = Emitted {
             code,
             offsets,
-            lists: self.lists,
+            lists,
             targets,
             imms: self.imms,
             max_out: self.max_out,
             used_scratch: false,
             loops: Vec::new(),
+            consts: self.consts,
         };
         Ok((emitted, frame_size as u32))
     }
@@ -262,13 +335,25 @@ impl<'a> DirectTranslator<'a> {
         match self.entry(height)? {
             Entry::Local(slot) => Ok(slot),
             Entry::Temp => Ok(self.temp(height)),
-            Entry::Const { bits, narrow } => {
-                let slot = self.temp(height);
-                self.constant(slot, bits, narrow);
-                self.scratch.stack[height] = Entry::Temp;
-                Ok(slot)
-            }
+            Entry::Const { bits, narrow } => Ok(self.const_slot(height, bits, narrow)),
         }
+    }
+
+    /// A slot holding constant `bits` (the operand at `height`) for an op
+    /// to read: a constant slot, set when the frame starts, or once there
+    /// are too many, the operand's own slot, set here.
+    fn const_slot(&mut self, height: usize, bits: u64, narrow: bool) -> Slot {
+        if let Some(k) = self.consts.iter().position(|&c| c == bits) {
+            return const_slot_name(k);
+        }
+        if self.consts.len() < MAX_CONST_SLOTS {
+            self.consts.push(bits);
+            return const_slot_name(self.consts.len() - 1);
+        }
+        let slot = self.temp(height);
+        self.constant(slot, bits, narrow);
+        self.scratch.stack[height] = Entry::Temp;
+        slot
     }
 
     /// Puts the operand at `height` in its own slot.
@@ -280,8 +365,9 @@ impl<'a> DirectTranslator<'a> {
                 self.scratch.stack[height] = Entry::Temp;
                 self.local_refs -= 1;
             }
-            Entry::Const { .. } => {
-                self.slot_at(height)?;
+            Entry::Const { bits, narrow } => {
+                self.constant(self.temp(height), bits, narrow);
+                self.scratch.stack[height] = Entry::Temp;
             }
         }
         Ok(())
@@ -949,33 +1035,56 @@ impl<'a> DirectTranslator<'a> {
         Some(add)
     }
 
+    /// Translates a straight-line operation. Inlined where the opcode is a
+    /// constant (the visit of one operator), so that the choice of form
+    /// folds away.
+    #[inline(always)]
     fn straight_line(&mut self, opcode: Opcode) -> Step {
         if let Some(forms) = binary_forms(&opcode) {
             return self.binary(forms);
         }
         if let Some(form) = unary_form(&opcode) {
-            let height = self.height_below(1)?;
-            match form {
-                Some(form) => {
-                    let ([src], dst) = self.operands::<1>(true)?;
-                    self.emit(form(Un { dst, src }));
-                }
-                // Same bits: a constant only changes its width.
-                None => {
-                    if let Entry::Const { bits, .. } = self.entry(height)? {
-                        let narrow = matches!(
-                            opcode,
-                            Opcode::I32ReinterpretF32 | Opcode::F32ReinterpretI32
-                        );
-                        self.scratch.stack[height] = Entry::Const { bits, narrow };
-                    }
-                }
-            }
-            return Ok(());
+            return self.unary(form, &opcode);
         }
-        if let (Some(access), Some(mem)) = (access(&opcode), opcode.mem_arg()) {
+        if let Some(access) = access(&opcode)
+            && let Some(mem) = opcode.mem_arg()
+        {
             return self.memory_access(access, mem);
         }
+        self.other_straight_line(opcode)
+    }
+
+    /// [`Self::straight_line`] of an opcode not known at compile time.
+    #[inline(never)]
+    fn straight_line_dyn(&mut self, opcode: Opcode) -> Step {
+        self.straight_line(opcode)
+    }
+
+    fn unary(&mut self, form: Option<super::forms::UnaryForm>, opcode: &Opcode) -> Step {
+        let height = self.height_below(1)?;
+        match form {
+            Some(form) => {
+                let ([src], dst) = self.operands::<1>(true)?;
+                self.emit(form(Un { dst, src }));
+            }
+            // Same bits: a constant only changes its width.
+            None => {
+                if let Entry::Const { bits, .. } = self.entry(height)? {
+                    let narrow = matches!(
+                        opcode,
+                        Opcode::I32ReinterpretF32 | Opcode::F32ReinterpretI32
+                    );
+                    self.scratch.stack[height] = Entry::Const { bits, narrow };
+                }
+            }
+        }
+        Ok(())
+    }
+
+    /// The straight-line operations that are neither unary, binary nor
+    /// memory accesses.
+    #[inline(never)]
+    fn other_straight_line(&mut self, opcode: Opcode) -> Step {
         let op = match opcode {
             Opcode::I32Const { value } => {
                 return self.push(Entry::Const {
@@ -1082,6 +1191,7 @@ impl<'a> DirectTranslator<'a> {
 
     // --- dispatch ---
 
+    #[inline(always)]
     fn translate(&mut self, operator: &Operator<'_>) -> Step {
         if !self.reachable {
             return match operator {
@@ -1149,12 +1259,61 @@ impl<'a> DirectTranslator<'a> {
                 type_index,
                 table_index,
             } => self.call_indirect(type_index, table_index, true),
+            // Constants, numeric operators and memory accesses are mapped
+            // to their opcode here, where it is a constant of each visit.
+            Operator::I32Const { value } => self.push(Entry::Const {
+                bits: u64::from(value as u32),
+                narrow: true,
+            }),
+            Operator::I64Const { value } => self.push(Entry::Const {
+                bits: value as u64,
+                narrow: false,
+            }),
+            Operator::F32Const { value } => self.push(Entry::Const {
+                bits: u64::from(value.bits()),
+                narrow: true,
+            }),
+            Operator::F64Const { value } => self.push(Entry::Const {
+                bits: value.bits(),
+                narrow: false,
+            }),
             _ => {
-                let opcode = straight_line_opcode(operator).map_err(|_| Stop::Unsupported)?;
-                self.straight_line(opcode)
+                if let Some(opcode) =
+                    zwasm_validate::for_each_plain_operator!(plain_opcode!(operator))
+                {
+                    return self.straight_line(opcode);
+                }
+                match zwasm_validate::for_each_memory_access_operator!(access_opcode!(operator)) {
+                    Some(Some(opcode)) => self.straight_line(opcode),
+                    Some(None) => Err(Stop::Unsupported),
+                    None => {
+                        let opcode =
+                            straight_line_opcode(operator).map_err(|_| Stop::Unsupported)?;
+                        self.straight_line_dyn(opcode)
+                    }
+                }
             }
         }
     }
+}
+
+/// Each visit builds the operator it was given and translates it: the
+/// reader hands over the decoded immediates without the round trip of an
+/// `Operator` through `Result`s (`OperatorsReader::read`).
+macro_rules! visit_by_operator {
+    ($(@$proposal:ident $op:ident $({ $($arg:ident: $argty:ty),* })? => $visit:ident ($($ann:tt)*))*) => {
+        $(
+            fn $visit(&mut self $($(,$arg: $argty)*)?) -> Step {
+                self.translate(&Operator::$op $({ $($arg),* })?)
+            }
+        )*
+    };
+}
+
+impl<'a> wasmparser::VisitOperator<'a> for DirectTranslator<'_> {
+    type Output = Step;
+
+    wasmparser::for_each_visit_operator!(visit_by_operator);
 }
 
 impl DirectTranslator<'_> {
@@ -1174,16 +1333,22 @@ impl DirectTranslator<'_> {
         Ok(())
     }
 
-    /// Translates `operator`, at byte `offset` of the module.
-    pub fn operator(&mut self, operator: &Operator<'_>, offset: usize) -> Step {
+    /// Sets the module offset of the operator translated next (through
+    /// `VisitOperator`).
+    pub fn at_offset(&mut self, offset: usize) {
         self.offset = offset as u32;
-        self.translate(operator)
     }
 }
 
 /// The declared locals (bit `i`: local `params + i`) that some path from
 /// the code after the clearing ops (`code[zeroed..]`) reads before writing.
-fn locals_read_before_written(code: &[Op], lists: &[Slot], params: usize, zeroed: usize) -> u64 {
+fn locals_read_before_written(
+    scratch: &mut Scratch,
+    code: &[Op],
+    lists: &[Slot],
+    params: usize,
+    zeroed: usize,
+) -> u64 {
     let bit = |slot: Slot| -> u64 {
         match (slot as usize).checked_sub(params) {
             Some(i) if i < zeroed => 1 << i,
@@ -1198,22 +1363,16 @@ fn locals_read_before_written(code: &[Op], lists: &[Slot], params: usize, zeroed
     };
     // Per op: the locals it reads and writes (as masks).
     let effects = |op: &Op| -> (u64, u64) {
-        let mut writes = [None::<Slot>; 4];
-        let mut count = 0;
-        let known = op.for_each_write(|slot| {
-            if let Some(entry) = writes.get_mut(count) {
+        // The slot operands, in order (at most five per op).
+        let mut slots = [None::<Slot>; 8];
+        let mut slot_count = 0;
+        let mut touched = 0;
+        op.for_each_slot(|slot| {
+            if let Some(entry) = slots.get_mut(slot_count) {
                 *entry = Some(slot);
             }
-            count += 1;
-        });
-        let mut reads = 0;
-        let mut unmatched = writes;
-        op.for_each_slot(|slot| {
-            if let Some(entry) = unmatched.iter_mut().find(|entry| **entry == Some(slot)) {
-                *entry = None;
-            } else {
-                reads |= bit(slot);
-            }
+            slot_count += 1;
+            touched |= bit(slot);
         });
         // Calls and multi-value returns read their list's slots; calls
         // write only temporaries (their results).
@@ -1225,6 +1384,36 @@ fn locals_read_before_written(code: &[Op], lists: &[Slot], params: usize, zeroed
             Op::CallIndirect(call) | Op::ReturnCallIndirect(call) => Some(call.list),
             _ => None,
         };
+        // Most ops name no declared local: nothing to learn from their
+        // writes (every op but the list ones names all it writes).
+        if touched == 0 && slot_count <= slots.len() && call_list.is_none() {
+            if !matches!(op, Op::Return(_)) {
+                debug_assert!(op.for_each_write(|_| {}));
+                return (0, 0);
+            }
+        }
+        let mut writes = [None::<Slot>; 4];
+        let mut count = 0;
+        let known = op.for_each_write(|slot| {
+            if let Some(entry) = writes.get_mut(count) {
+                *entry = Some(slot);
+            }
+            count += 1;
+        });
+        let mut reads = 0;
+        let mut unmatched = writes;
+        let mut read = |slot: Slot| {
+            if let Some(entry) = unmatched.iter_mut().find(|entry| **entry == Some(slot)) {
+                *entry = None;
+            } else {
+                reads |= bit(slot);
+            }
+        };
+        if slot_count <= slots.len() {
+            slots.iter().flatten().for_each(|&slot| read(slot));
+        } else {
+            op.for_each_slot(read);
+        }
         let counted = |at: u32| lists.get(at as usize).map_or(0, |&n| n as usize);
         match (call_list, *op) {
             (Some(at), _) => reads |= list(at, 2, counted(at)),
@@ -1239,51 +1428,106 @@ fn locals_read_before_written(code: &[Op], lists: &[Slot], params: usize, zeroed
     if zeroed >= len {
         return 0;
     }
-    let effects: Vec<(u64, u64)> = code[zeroed..].iter().map(effects).collect();
+    let flows = &mut scratch.flows;
+    flows.clear();
+    let branch_targets = &scratch.branch_targets[zeroed..];
+    flows.extend(
+        code[zeroed..]
+            .iter()
+            .zip(branch_targets)
+            .map(|(op, &target)| {
+                let (reads, writes) = effects(op);
+                let next = match *op {
+                    Op::BrTable(table) => Next::Cases(table.len),
+                    _ if op.is_terminator() => Next::Stops,
+                    _ => Next::Falls,
+                };
+                OpFlow {
+                    reads,
+                    writes,
+                    target,
+                    next,
+                }
+            }),
+    );
     // Locals definitely written on entry to each op (all ones: not reached yet).
-    let mut state = vec![u64::MAX; len + 1];
+    let state = &mut scratch.written;
+    state.clear();
+    state.resize(len + 1, u64::MAX);
     state[zeroed] = 0;
+    let every_local = u64::MAX >> (64 - zeroed);
     let mut read_first = 0u64;
+    // In order, so that a forward edge's meet is in place before its target
+    // is visited: only a change through a backward edge needs another pass.
     let mut changed = true;
     while changed {
         changed = false;
-        for pc in zeroed..len {
-            let op = code[pc];
-            let (reads, writes) = effects[pc - zeroed];
+        for (at, flow) in flows.iter().enumerate() {
+            let pc = zeroed + at;
             let before = state[pc];
-            read_first |= reads & !before;
-            let after = before | writes;
-            let mut flow = |to: usize, state: &mut Vec<u64>| {
+            read_first |= flow.reads & !before;
+            let after = before | flow.writes;
+            let mut meet = |to: usize| {
                 if let Some(slot) = state.get_mut(to) {
                     let met = *slot & after;
                     if met != *slot {
                         *slot = met;
-                        changed = true;
+                        changed |= to <= pc;
                     }
                 }
             };
-            let mut probe = op;
-            if let Some(&mut target) = probe.target_mut() {
-                flow(target as usize, &mut state);
+            if flow.target != NO_TARGET {
+                meet(flow.target as usize);
             }
-            if let Op::BrTable(table) = op {
-                for case in 0..table.len as usize {
-                    flow(pc + 1 + case, &mut state);
+            match flow.next {
+                Next::Falls => meet(pc + 1),
+                Next::Stops => {}
+                Next::Cases(cases) => {
+                    for case in 0..cases as usize {
+                        meet(pc + 1 + case);
+                    }
                 }
-            } else if !op.is_terminator() {
-                flow(pc + 1, &mut state);
             }
+        }
+        // Every local keeps its clearing: nothing more to learn.
+        if read_first & every_local == every_local {
+            break;
         }
     }
     read_first
+}
+
+/// No branch target (`OpFlow::target`).
+const NO_TARGET: u32 = u32::MAX;
+
+/// What the clearing dataflow needs of one op: the declared locals it reads
+/// and writes (masks), its branch target and where else control goes.
+#[derive(Clone, Copy, Debug)]
+pub(crate) struct OpFlow {
+    reads: u64,
+    writes: u64,
+    target: u32,
+    next: Next,
+}
+
+/// Where control goes after an op besides its branch target.
+#[derive(Clone, Copy, Debug)]
+enum Next {
+    /// The next op.
+    Falls,
+    /// Nowhere.
+    Stops,
+    /// `br_table`: its inline cases, the ops after it.
+    Cases(u32),
 }
 
 /// Single-pass translation branches to a label before it knows what is
 /// there: a branch to an unconditional jump goes straight to that jump's
 /// target, and a jump to a return (the end of an `if` arm at the end of a
 /// function) returns right there. `br_table` cases stay as they are (the
-/// verifier checks them against the side table).
-fn thread_jumps(code: &mut [Op]) {
+/// verifier checks them against the side table). `branch_targets` gets
+/// each op's branch target afterwards ([`NO_TARGET`] for none).
+fn thread_jumps(code: &mut [Op], branch_targets: &mut Vec<u32>) {
     /// Where a branch to `target` really goes (a few jumps followed).
     fn destination(code: &[Op], mut target: u32) -> u32 {
         for _ in 0..4 {
@@ -1294,36 +1538,51 @@ fn thread_jumps(code: &mut [Op]) {
         }
         target
     }
+    branch_targets.clear();
+    branch_targets.resize(code.len(), NO_TARGET);
     let mut pc = 0;
     while pc < code.len() {
         let op = code[pc];
         if let Op::BrTable(table) = op {
+            let cases = (pc + 1..pc + 1 + table.len as usize).take_while(|&at| at < code.len());
+            for case in cases {
+                let mut probe = code[case];
+                if let Some(&mut target) = probe.target_mut() {
+                    branch_targets[case] = target;
+                }
+            }
             pc += 1 + table.len as usize;
             continue;
         }
-        let threaded = match op {
+        let (threaded, target) = match op {
             Op::Br(target) => {
                 let target = destination(code, target);
                 match code.get(target as usize) {
-                    Some(&ret @ (Op::Return0(()) | Op::Return1(_))) => ret,
-                    _ => Op::Br(target),
+                    Some(&ret @ (Op::Return0(()) | Op::Return1(_))) => (ret, NO_TARGET),
+                    _ => (Op::Br(target), target),
                 }
             }
             Op::CopyBr(x) => {
                 let target = destination(code, x.target);
                 match code.get(target as usize) {
-                    Some(&Op::Return1(slot)) if slot == x.dst => Op::Return1(x.src),
-                    _ => Op::CopyBr(crate::fast::code::CopyBr { target, ..x }),
+                    Some(&Op::Return1(slot)) if slot == x.dst => (Op::Return1(x.src), NO_TARGET),
+                    _ => (
+                        Op::CopyBr(crate::fast::code::CopyBr { target, ..x }),
+                        target,
+                    ),
                 }
             }
-            mut other => {
-                if let Some(target) = other.target_mut() {
+            mut other => match other.target_mut() {
+                Some(target) => {
                     *target = destination(code, *target);
+                    let target = *target;
+                    (other, target)
                 }
-                other
-            }
+                None => (other, NO_TARGET),
+            },
         };
         code[pc] = threaded;
+        branch_targets[pc] = target;
         pc += 1;
     }
 }
@@ -1334,6 +1593,7 @@ fn thread_jumps(code: &mut [Op]) {
 /// "definitely written" dataflow over the code, for up to 64 declared
 /// locals (beyond that, every local stays cleared).
 fn drop_dead_zeroing(
+    scratch: &mut Scratch,
     code: &mut Vec<Op>,
     offsets: &mut Vec<u32>,
     targets: &mut [u32],
@@ -1344,17 +1604,21 @@ fn drop_dead_zeroing(
     if zeroed == 0 || zeroed > 64 {
         return;
     }
-    let read_first = locals_read_before_written(code, lists, params, zeroed);
-    let keep: Vec<bool> = (0..zeroed).map(|i| read_first & (1 << i) != 0).collect();
-    let removed = keep.iter().filter(|&&k| !k).count() as u32;
+    let read_first = locals_read_before_written(scratch, code, lists, params, zeroed);
+    let keep = read_first | !(u64::MAX >> (64 - zeroed));
+    let removed = keep.count_zeros();
     if removed == 0 {
         return;
     }
-    retain_prefix(code, &keep);
-    retain_prefix(offsets, &keep);
+    let branch_targets = &mut scratch.branch_targets;
+    retain_prefix(code, keep, zeroed);
+    retain_prefix(offsets, keep, zeroed);
+    retain_prefix(branch_targets, keep, zeroed);
     // Nothing branches into the clearing ops: every target moves down.
-    for op in code.iter_mut() {
-        if let Some(target) = op.target_mut() {
+    for (op, &target) in code.iter_mut().zip(branch_targets.iter()) {
+        if target != NO_TARGET
+            && let Some(target) = op.target_mut()
+        {
             *target -= removed;
         }
     }
@@ -1363,15 +1627,19 @@ fn drop_dead_zeroing(
     }
 }
 
-/// Keeps item `i < keep.len()` of `items` when `keep[i]`, and every item
-/// after those.
-fn retain_prefix<T>(items: &mut Vec<T>, keep: &[bool]) {
-    let mut at = 0;
-    items.retain(|_| {
-        let kept = keep.get(at).is_none_or(|&keep| keep);
-        at += 1;
-        kept
-    });
+/// Keeps item `i < zeroed` of `items` when bit `i` of `keep` is set, and
+/// every item after those.
+fn retain_prefix<T: Copy>(items: &mut Vec<T>, keep: u64, zeroed: usize) {
+    let zeroed = zeroed.min(items.len());
+    let mut kept = 0;
+    for at in 0..zeroed {
+        if keep & (1 << at) != 0 {
+            items[kept] = items[at];
+            kept += 1;
+        }
+    }
+    items.copy_within(zeroed.., kept);
+    items.truncate(items.len() - (zeroed - kept));
 }
 
 /// The branch condition of a compare op, its operands and its result slot.
@@ -1474,4 +1742,105 @@ fn condition_of(op: Op) -> Option<(Cond, Operand, Operand, Slot)> {
         Op::F64Ge(x) => float!(x, Ge, true),
         _ => return None,
     })
+}
+
+#[cfg(test)]
+mod tests {
+    use crate::{Config, Engine, EngineKind, Module};
+
+    /// Translates every function of the module at `$ZWASM_DUMP_FILE`
+    /// `$ZWASM_REPEAT` times, without `Module::new` in the loop (for
+    /// profiling the translator alone: `cargo test --release -p zwasm --lib
+    /// translate_directly_repeatedly -- --ignored --nocapture`).
+    #[test]
+    #[ignore]
+    fn translate_directly_repeatedly() {
+        let Ok(path) = std::env::var("ZWASM_DUMP_FILE") else {
+            return;
+        };
+        let bytes = std::fs::read(&path).expect("readable module");
+        let repeat: u32 = std::env::var("ZWASM_REPEAT")
+            .ok()
+            .and_then(|n| n.parse().ok())
+            .unwrap_or(20);
+        let mut config = Config::new();
+        config.engine(EngineKind::Interp);
+        let engine = Engine::new(&config).expect("the fast interpreter runs everywhere");
+        let module = Module::new(&engine, &bytes).expect("valid module");
+        let inner = &module.inner;
+        let mut ops = 0;
+        for defined in 0..inner.compiled().len() as u32 {
+            let fast = inner
+                .fast
+                .translate_directly(&inner.bytes, &inner.description, defined)
+                .expect("translates")
+                .expect("direct");
+            ops += fast.code.len();
+        }
+        // The best of batches of ten: the machine may be busy.
+        let mut best = std::time::Duration::MAX;
+        for _ in 0..repeat.div_ceil(10) {
+            let started = std::time::Instant::now();
+            // Kept, as a module keeps them (freed after the timing).
+            let mut kept = Vec::new();
+            for _ in 0..10 {
+                for defined in 0..inner.compiled().len() as u32 {
+                    let fast = inner
+                        .fast
+                        .translate_directly(&inner.bytes, &inner.description, defined)
+                        .expect("translates");
+                    kept.push(fast.expect("direct"));
+                }
+            }
+            best = best.min(started.elapsed() / 10);
+            drop(kept);
+        }
+        println!(
+            "translating every function {:?} ({} functions, {ops} ops)",
+            best,
+            inner.compiled().len()
+        );
+    }
+}
+
+#[cfg(test)]
+mod stage_timing {
+    use crate::{Config, Engine, EngineKind, Module};
+
+    /// Times the two stages of the interpreter's translation of the module
+    /// at `$ZWASM_DUMP_FILE` (`Module::new`, then `Module::precompile_all`),
+    /// each the best of `$ZWASM_REPEAT / 10` batches of ten fresh modules:
+    /// `cargo test --release -p zwasm --lib translation_stages_repeatedly --
+    /// --ignored --nocapture`.
+    #[test]
+    #[ignore]
+    fn translation_stages_repeatedly() {
+        let Ok(path) = std::env::var("ZWASM_DUMP_FILE") else {
+            return;
+        };
+        let bytes = std::fs::read(&path).expect("readable module");
+        let repeat: u32 = std::env::var("ZWASM_REPEAT")
+            .ok()
+            .and_then(|n| n.parse().ok())
+            .unwrap_or(20);
+        let mut config = Config::new();
+        config.engine(EngineKind::Interp);
+        let engine = Engine::new(&config).expect("the fast interpreter runs everywhere");
+        let (mut best_new, mut best_translate) =
+            (std::time::Duration::MAX, std::time::Duration::MAX);
+        for _ in 0..repeat.div_ceil(10) {
+            let (mut new, mut translate) = (std::time::Duration::ZERO, std::time::Duration::ZERO);
+            for _ in 0..10 {
+                let started = std::time::Instant::now();
+                let module = Module::new(&engine, &bytes).expect("valid module");
+                let validated = std::time::Instant::now();
+                module.precompile_all().expect("translates");
+                translate += validated.elapsed();
+                new += validated - started;
+            }
+            best_new = best_new.min(new / 10);
+            best_translate = best_translate.min(translate / 10);
+        }
+        println!("stages: Module::new {best_new:?}, precompile_all {best_translate:?}");
+    }
 }

@@ -49,6 +49,8 @@ pub(super) struct Emitted {
     pub used_scratch: bool,
     /// TIERING: the block of each `LoopHeader` op.
     pub loops: Vec<u32>,
+    /// The values of the frame's last slots (`FastFunc::consts`).
+    pub consts: Vec<u64>,
 }
 
 pub(super) struct Emitter<'a> {

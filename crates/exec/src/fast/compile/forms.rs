@@ -52,6 +52,7 @@ macro_rules! forms {
 }
 
 /// The forms of a binary ir-reg operation with one result.
+#[inline(always)]
 pub(super) fn binary_forms(opcode: &Opcode) -> Option<BinaryForms> {
     Some(match opcode {
         Opcode::I32Eq => forms!(I32Eq, I32EqImm, I32EqImm),
@@ -142,6 +143,7 @@ pub(super) type UnaryForm = fn(Un) -> Op;
 /// `i64.extend_i32_u`: every write of an `i32` to a slot zero-extends it
 /// (`Slot for u32/i32`, `values::to_slot`), so the slot already holds the
 /// `i64`.
+#[inline(always)]
 pub(super) fn unary_form(opcode: &Opcode) -> Option<Option<UnaryForm>> {
     Some(Some(match opcode {
         Opcode::I32Eqz => Op::I32Eqz,
@@ -257,6 +259,7 @@ impl Access {
     }
 }
 
+#[inline(always)]
 pub(super) fn access(opcode: &Opcode) -> Option<Access> {
     use Access::{Load as L, Store as S};
     Some(match opcode {

@@ -164,6 +164,7 @@ fn assemble(
         params,
         results,
         loops: emitted.loops.into_boxed_slice(),
+        consts: emitted.consts.into_boxed_slice(),
     };
     verify::check(&fast).map_err(|message| CompileError::Internal {
         func: func_index,
@@ -228,9 +229,14 @@ pub(crate) fn translate_direct(
     let mut operators = wasmparser::OperatorsReader::new(locals.get_binary_reader());
     while !operators.eof() {
         let offset = operators.original_position();
-        let operator = operators.read().map_err(read)?;
-        if let Err(stop) = translator.operator(&operator, offset as usize) {
-            return stopped(stop);
+        translator.at_offset(offset as usize);
+        match operators.visit_operator(&mut translator) {
+            Ok(Ok(())) => {}
+            Ok(Err(stop)) => return stopped(stop),
+            // The reader visits no SIMD operator (0xfd prefix): those are
+            // left to the ir-reg path, as any unsupported operator.
+            Err(_) if bytes.get(offset as usize) == Some(&0xfd) => return Ok(None),
+            Err(error) => return Err(read(error)),
         }
     }
     let (emitted, frame_size) = match translator.finish() {

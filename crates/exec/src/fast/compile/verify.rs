@@ -11,6 +11,9 @@ pub(super) fn check(func: &FastFunc) -> Result<(), String> {
     if func.extent < func.frame_size || func.extent < func.params || func.extent < func.results {
         return Err("extent smaller than the frame".into());
     }
+    if func.consts.len() > frame || func.const_base() < func.params as usize {
+        return Err("constant slots outside the frame or over the parameters".into());
+    }
     if func.code.len() != func.offsets.len() {
         return Err("one offset per op expected".into());
     }
