@@ -56,10 +56,10 @@ pub(super) struct Chain<'a> {
     pub mem0: usize,
     pub instance: u32,
     pub defined: u32,
-    /// How many more frames the chain may push before the call-depth limit.
-    pub depth_room: usize,
-    /// Calls are counted for tiering: they all go through the loop.
-    pub tiering: bool,
+    /// The chain may push a caller while `callers` is shorter: within the
+    /// call-depth limit and the list's capacity (the loop grows it), 0 when
+    /// calls are counted for tiering (the loop makes them all).
+    pub callers_limit: usize,
     /// Length of the value stack: a callee's frame must end within it.
     pub stack_len: usize,
     /// The store's functions, for `call_indirect`.

@@ -252,8 +252,7 @@ pub(crate) fn execute<const PROFILE: bool>(
         mem0,
         instance: instance_index,
         defined,
-        depth_room: 0,
-        tiering: true,
+        callers_limit: 0,
         stack_len: 0,
         funcs,
         tables: std::ptr::null(),
@@ -801,10 +800,13 @@ pub(crate) fn execute<const PROFILE: bool>(
                 chain.mem0 = mem0;
                 chain.instance = instance_index;
                 chain.defined = defined;
-                chain.depth_room = limits
-                    .max_call_depth
-                    .saturating_sub(frames.len() + chain.callers.len() + 1);
-                chain.tiering = tier.is_some();
+                chain.callers_limit = if tier.is_some() {
+                    0
+                } else {
+                    // `enter!`'s depth check for each frame pushed.
+                    let depth = limits.max_call_depth.saturating_sub(frames.len() + 1);
+                    depth.min(chain.callers.capacity())
+                };
                 chain.stack_len = stack.len();
                 chain.tables = tables.as_ptr();
                 chain.tables_len = tables.len();

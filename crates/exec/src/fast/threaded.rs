@@ -653,7 +653,8 @@ fn enter<'c>(
     list: u32,
     regs: Regs,
 ) -> Option<(Cursor<'c>, Regs)> {
-    if chain.depth_room == 0 || chain.tiering {
+    let len = chain.callers.len();
+    if len >= chain.callers_limit {
         return None;
     }
     let callee = chain.code.get(callee_index)?;
@@ -665,14 +666,11 @@ fn enter<'c>(
         return None;
     }
     let callee_cursor = Cursor::new(&callee.code, 0)?;
-    // The loop grows the caller list: a call to the allocator here would
-    // make every call save registers.
-    let free = chain.callers.spare_capacity_mut().first_mut()?;
     let (args, results) = caller.call_slots(list);
     for (i, &arg) in args.iter().enumerate() {
         regs.write(frame_size + i, regs.get(arg));
     }
-    free.write(Suspended {
+    let suspended = Suspended {
         func: caller,
         inst: chain.inst,
         results,
@@ -681,12 +679,16 @@ fn enter<'c>(
         instance: chain.instance,
         defined: chain.defined,
         call_pc: at as u32,
-    });
-    let len = chain.callers.len() + 1;
-    // SAFETY: the element at the old length, the first spare one, was
-    // just initialised.
-    unsafe { chain.callers.set_len(len) };
-    chain.depth_room -= 1;
+    };
+    // SAFETY: `len < callers_limit <= capacity` (the loop bounds the limit
+    // by the capacity, which the chain never changes), so the element at
+    // `len` is spare room; it is initialised before the length covers it.
+    // (`push` would bring in the allocator's call, and with it register
+    // saves on every call.)
+    unsafe {
+        chain.callers.as_mut_ptr().add(len).write(suspended);
+        chain.callers.set_len(len + 1);
+    }
     chain.func = callee;
     chain.base = callee_base;
     chain.defined = callee_index;
@@ -726,7 +728,6 @@ fn return_with(
     chain.callers.pop();
     let caller_regs = regs.below(by, caller.func.extent as usize);
     write(caller_regs, caller.results);
-    chain.depth_room += 1;
     chain.func = caller.func;
     chain.base = caller.base;
     chain.defined = caller.defined;
