@@ -30,6 +30,21 @@ pub enum TrapCode {
 }
 
 impl TrapCode {
+    /// Every code, in declaration order.
+    pub(crate) const ALL: [TrapCode; 11] = [
+        TrapCode::Unreachable,
+        TrapCode::MemoryOutOfBounds,
+        TrapCode::TableOutOfBounds,
+        TrapCode::UndefinedElement,
+        TrapCode::IndirectCallToNull,
+        TrapCode::BadSignature,
+        TrapCode::IntegerOverflow,
+        TrapCode::IntegerDivisionByZero,
+        TrapCode::BadConversionToInteger,
+        TrapCode::NullReference,
+        TrapCode::StackOverflow,
+    ];
+
     /// The spec test suite's message for this trap.
     pub fn message(self) -> &'static str {
         match self {

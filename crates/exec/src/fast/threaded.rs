@@ -52,7 +52,7 @@ impl Stop {
     #[cold]
     #[inline(never)]
     pub(super) fn trapped(pc: usize, code: TrapCode) -> Stop {
-        let index = TRAP_CODES.iter().position(|&c| c == code).unwrap_or(0);
+        let index = TrapCode::ALL.iter().position(|&c| c == code).unwrap_or(0);
         Stop(Stop::at(pc).0 | ((index as u64 + 1) << 32))
     }
 
@@ -66,24 +66,9 @@ impl Stop {
         let index = (self.0 >> 32) as usize;
         index
             .checked_sub(1)
-            .and_then(|i| TRAP_CODES.get(i).copied())
+            .and_then(|i| TrapCode::ALL.get(i).copied())
     }
 }
-
-/// The trap codes a handler can stop with, by their index in a [`Stop`].
-const TRAP_CODES: [TrapCode; 11] = [
-    TrapCode::Unreachable,
-    TrapCode::MemoryOutOfBounds,
-    TrapCode::TableOutOfBounds,
-    TrapCode::UndefinedElement,
-    TrapCode::IndirectCallToNull,
-    TrapCode::BadSignature,
-    TrapCode::IntegerOverflow,
-    TrapCode::IntegerDivisionByZero,
-    TrapCode::BadConversionToInteger,
-    TrapCode::NullReference,
-    TrapCode::StackOverflow,
-];
 
 /// A handler: the cursor (at its op), the frame, memory 0 and the fuel
 /// left. Six words in all, so that every argument travels in a register
@@ -797,5 +782,23 @@ fn global_set<'a>(mut cursor: Cursor<'a>, regs: Regs, memory: &mut [u8], fuel: u
             next!(cursor, regs, memory, fuel)
         }
         None => back_to_loop(at),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::Stop;
+    use crate::trap::TrapCode;
+
+    #[test]
+    fn stops_keep_their_pc_and_trap() {
+        for pc in [0, 1, 4095, u32::MAX as usize] {
+            assert_eq!(Stop::at(pc).pc(), pc);
+            assert_eq!(Stop::at(pc).trap(), None);
+            for code in TrapCode::ALL {
+                let stop = Stop::trapped(pc, code);
+                assert_eq!((stop.pc(), stop.trap()), (pc, Some(code)));
+            }
+        }
     }
 }
