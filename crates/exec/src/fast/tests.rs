@@ -476,3 +476,41 @@ fn calls_and_returns_run_in_the_threaded_chain() {
     // The chain left no frame behind: the store runs on.
     assert_eq!(run.call(&mut store, 10).expect("runs"), 120);
 }
+
+/// `i32.add` of a constant before a load or store becomes an indexed
+/// access with the constant in a constant slot: it wraps in 32 bits like
+/// the add (the offset immediate would not), negative constants included.
+#[test]
+fn constant_address_additions_fuse_and_wrap_like_the_add() {
+    let wat = r#"(module (memory 1) (data (i32.const 0) "*")
+        (func (export "load") (param $p i32) (result i32)
+          (i32.load8_u (i32.add (local.get $p) (i32.const -32))))
+        (func (export "store_load") (param $p i32) (result i32)
+          (i32.store8 (i32.add (local.get $p) (i32.const 7)) (i32.const 9))
+          (i32.load8_u offset=1 (i32.add (local.get $p) (i32.const 6)))))"#;
+    let code = translate(wat);
+    assert_eq!(count(&code[0], "I32Load8UIdx"), 1, "{}", code[0]);
+    assert_eq!(count(&code[1], "I32Store8Idx"), 1, "{}", code[1]);
+    assert_eq!(count(&code[1], "I32Load8UIdx"), 1, "{}", code[1]);
+    assert_eq!(count(&code[1], "I32AddImm"), 0, "{}", code[1]);
+    use crate::{Instance, Store};
+    let module = Module::new(&interp_engine(), wat).expect("valid module");
+    let mut store = Store::new(module.engine(), ());
+    let instance = Instance::new(&mut store, &module, &[]).expect("instantiates");
+    let load = instance
+        .get_typed_func::<i32, i32>(&mut store, "load")
+        .expect("export");
+    let store_load = instance
+        .get_typed_func::<i32, i32>(&mut store, "store_load")
+        .expect("export");
+    assert_eq!(load.call(&mut store, 32).expect("in bounds"), 42);
+    // 31 - 32 wraps to 0xffff_ffff: out of bounds, as for the add.
+    assert!(load.call(&mut store, 31).is_err());
+    // -6 + 7 wraps to 1; the load reads (-6 + 6) + 1 = 1 too.
+    assert_eq!(store_load.call(&mut store, -6).expect("in bounds"), 9);
+    // -7 + 6 wraps to 0xffff_ffff, and the offset does not wrap: the store
+    // (at 0) happens, the load traps.
+    assert!(store_load.call(&mut store, -7).is_err());
+    assert_eq!(store_load.call(&mut store, 100).expect("in bounds"), 9);
+    assert!(store_load.call(&mut store, 65529).is_err());
+}

@@ -28,6 +28,7 @@ use wasmparser::{BlockType, BrTable, Operator};
 use zwasm_decode::Module;
 use zwasm_ir_reg::{FloatCC, IntCC, MemArg, Opcode, straight_line_opcode};
 
+use super::effects::regular_effects;
 use super::emit::Emitted;
 use super::forms::{Access, Cond, Operand, access, binary_forms, fits_imm, unary_form};
 use super::peephole::Code;
@@ -123,7 +124,7 @@ pub(crate) enum Stop {
 }
 
 /// Allocations reused from one function to the next.
-#[derive(Debug, Default)]
+#[derive(Default)]
 pub(crate) struct Scratch {
     stack: Vec<Entry>,
     frames: Vec<Frame>,
@@ -136,6 +137,30 @@ pub(crate) struct Scratch {
     written: Vec<u64>,
     /// The branch target of each op of the code after jump threading.
     branch_targets: Vec<u32>,
+    /// The code being translated and its offsets (copied out exactly
+    /// sized when done).
+    ops: Vec<Op>,
+    offsets: Vec<u32>,
+    /// The operator reader's control stack.
+    reader: Option<wasmparser::OperatorsReaderAllocations>,
+}
+
+impl std::fmt::Debug for Scratch {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Scratch").finish_non_exhaustive()
+    }
+}
+
+impl Scratch {
+    /// The operator reader's allocations, for one body.
+    pub fn take_reader_allocations(&mut self) -> wasmparser::OperatorsReaderAllocations {
+        self.reader.take().unwrap_or_default()
+    }
+
+    /// Keeps the operator reader's allocations for the next body.
+    pub fn keep_reader_allocations(&mut self, allocations: wasmparser::OperatorsReaderAllocations) {
+        self.reader = Some(allocations);
+    }
 }
 
 /// Translates one body, operator by operator.
@@ -178,6 +203,24 @@ fn const_of_slot_name(slot: Slot) -> Option<usize> {
     (k < MAX_CONST_SLOTS).then_some(k)
 }
 
+/// Gives a constant's slot name its place after the operand stack, which
+/// starts at `base`.
+#[inline(always)]
+fn rename_const(slot: &mut Slot, base: usize) {
+    if let Some(k) = const_of_slot_name(*slot) {
+        *slot = (base + k) as Slot;
+    }
+}
+
+/// Renames the constants' slots of `code` (`rename_to`: where they start).
+fn rename_consts(code: &mut [Op], rename_to: Option<usize>) {
+    if let Some(base) = rename_to {
+        for op in code {
+            op.for_each_slot_mut(|slot| rename_const(slot, base));
+        }
+    }
+}
+
 type Step = Result<(), Stop>;
 
 fn internal(message: &str) -> Stop {
@@ -194,11 +237,16 @@ impl<'a> DirectTranslator<'a> {
     ) -> DirectTranslator<'a> {
         scratch.stack.clear();
         scratch.frames.clear();
+        // About one op per two bytes of body: no regrowing on the way.
+        let code = Code::reusing(
+            std::mem::take(&mut scratch.ops),
+            std::mem::take(&mut scratch.offsets),
+            body_bytes / 2 + 4,
+        );
         let mut translator = DirectTranslator {
             module,
             scratch,
-            // About one op per two bytes of body: no regrowing on the way.
-            code: Code::with_capacity(body_bytes / 2 + 4),
+            code,
             lists: Vec::new(),
             targets: Vec::new(),
             imms: Vec::new(),
@@ -224,22 +272,21 @@ impl<'a> DirectTranslator<'a> {
         let mut frame_size = self.locals + self.max_height;
         let mut code = self.code.ops;
         let mut lists = self.lists;
+        let mut rename_to = None;
         if !self.consts.is_empty() {
             // The constant slots follow the operand stack.
             if frame_size + MAX_CONST_SLOTS > usize::from(const_slot_name(MAX_CONST_SLOTS - 1)) {
                 return Err(Stop::Unsupported);
             }
-            let rename = |slot: &mut Slot| {
-                if let Some(k) = const_of_slot_name(*slot) {
-                    *slot = (frame_size + k) as Slot;
-                }
-            };
-            for op in &mut code {
-                op.for_each_slot_mut(rename);
-            }
+            // The ops are renamed after jump threading, in the pass of the
+            // clearing dataflow (`drop_dead_zeroing`): threading only copies
+            // ops and compares slots, which renaming keeps apart.
+            rename_to = Some(frame_size);
             // The lists also hold their lengths, which stay far below the
             // names of constants (at most 1,000 parameters or results).
-            lists.iter_mut().for_each(rename);
+            lists
+                .iter_mut()
+                .for_each(|slot| rename_const(slot, frame_size));
             frame_size += self.consts.len();
         }
         let mut offsets = self.code.offsets;
@@ -252,12 +299,16 @@ impl<'a> DirectTranslator<'a> {
             &mut offsets,
             &mut targets,
             &lists,
-            self.params,
-            self.locals - self.params,
+            FrameLocals {
+                params: self.params,
+                zeroed: self.locals - self.params,
+                rename_to,
+            },
         );
+        // Exactly sized copies; the buffers serve the next function.
         let emitted = Emitted {
-            code,
-            offsets,
+            code: code.as_slice().to_vec(),
+            offsets: offsets.as_slice().to_vec(),
             lists,
             targets,
             imms: self.imms,
@@ -266,6 +317,8 @@ impl<'a> DirectTranslator<'a> {
             loops: Vec::new(),
             consts: self.consts,
         };
+        self.scratch.ops = code;
+        self.scratch.offsets = offsets;
         Ok((emitted, frame_size as u32))
     }
 
@@ -343,17 +396,25 @@ impl<'a> DirectTranslator<'a> {
     /// to read: a constant slot, set when the frame starts, or once there
     /// are too many, the operand's own slot, set here.
     fn const_slot(&mut self, height: usize, bits: u64, narrow: bool) -> Slot {
-        if let Some(k) = self.consts.iter().position(|&c| c == bits) {
-            return const_slot_name(k);
-        }
-        if self.consts.len() < MAX_CONST_SLOTS {
-            self.consts.push(bits);
-            return const_slot_name(self.consts.len() - 1);
+        if let Some(slot) = self.const_operand(bits) {
+            return slot;
         }
         let slot = self.temp(height);
         self.constant(slot, bits, narrow);
         self.scratch.stack[height] = Entry::Temp;
         slot
+    }
+
+    /// The constant slot of `bits`, unless there are too many.
+    fn const_operand(&mut self, bits: u64) -> Option<Slot> {
+        if let Some(k) = self.consts.iter().position(|&c| c == bits) {
+            return Some(const_slot_name(k));
+        }
+        if self.consts.len() < MAX_CONST_SLOTS {
+            self.consts.push(bits);
+            return Some(const_slot_name(self.consts.len() - 1));
+        }
+        None
     }
 
     /// Puts the operand at `height` in its own slot.
@@ -950,18 +1011,35 @@ impl<'a> DirectTranslator<'a> {
         match access {
             Access::Load(_, form) => {
                 let height = self.height_below(1)?;
-                // An address computed by the `i32.add` right before.
+                // An address computed by the `i32.add` right before (of a
+                // constant too: the indexed load adds in 32 bits as it
+                // does, where the offset would not wrap).
+                let added = match self.code.last() {
+                    Some(Op::I32Add(add)) => Some((add.dst, add.a, Ok(add.b))),
+                    Some(Op::I32AddImm(add)) => Some((add.dst, add.a, Err(add.imm))),
+                    _ => None,
+                };
                 if small
                     && self.entry(height)? == Entry::Temp
-                    && let Some(Op::I32Add(add)) = self.code.last()
-                    && add.dst == self.temp(height)
+                    && let Some((sum, a, b)) = added
+                    && sum == self.temp(height)
                 {
                     let plain = form(Load {
-                        dst: add.dst,
+                        dst: sum,
                         addr: 0,
                         offset: mem.offset as u32,
                     });
-                    if let Some(fused) = plain.indexed(add.a, add.b)
+                    let b = match b {
+                        Ok(slot) => Some(slot),
+                        // Only a load that has an indexed form takes a
+                        // constant slot.
+                        Err(imm) if plain.indexed(a, 0).is_some() => {
+                            self.const_operand(u64::from(imm as u32))
+                        }
+                        Err(_) => None,
+                    };
+                    if let Some(b) = b
+                        && let Some(fused) = plain.indexed(a, b)
                         && let Some(last) = self.code.last_fusable()
                     {
                         *last = fused;
@@ -1000,10 +1078,11 @@ impl<'a> DirectTranslator<'a> {
         Ok(())
     }
 
-    /// Takes back out of the code the `i32.add` of two locals that computed
-    /// the address in slot `addr` of a store (the value was computed after
-    /// it), when nothing since then branches, calls or writes either local:
-    /// the store can then add them itself.
+    /// Takes back out of the code the `i32.add` of two locals (or of a
+    /// local and a constant) that computed the address in slot `addr` of a
+    /// store (the value was computed after it), when nothing since then
+    /// branches, calls or writes either local: the store can then add them
+    /// itself (every store has an indexed form).
     fn take_address_add(&mut self, addr: Slot) -> Option<Bin> {
         const LOOK_BACK: usize = 8;
         let ops = &self.code.ops;
@@ -1013,12 +1092,21 @@ impl<'a> DirectTranslator<'a> {
             ops[at].for_each_write(|slot| writes_addr |= slot == addr);
             writes_addr
         })?;
-        let Op::I32Add(add) = ops[at] else {
-            return None;
-        };
         let locals = self.locals;
         let is_local = |slot: Slot| (slot as usize) < locals;
-        if add.dst != addr || !is_local(add.a) || !is_local(add.b) {
+        let (add, constant) = match ops[at] {
+            Op::I32Add(add) if is_local(add.b) => (add, None),
+            Op::I32AddImm(add) => (
+                Bin {
+                    dst: add.dst,
+                    a: add.a,
+                    b: add.a,
+                },
+                Some(u64::from(add.imm as u32)),
+            ),
+            _ => return None,
+        };
+        if add.dst != addr || !is_local(add.a) {
             return None;
         }
         let untouched = ops[at + 1..].iter().all(|op| {
@@ -1030,9 +1118,13 @@ impl<'a> DirectTranslator<'a> {
         if !untouched {
             return None;
         }
+        let b = match constant {
+            Some(bits) => self.const_operand(bits)?,
+            None => add.b,
+        };
         self.code.ops.remove(at);
         self.code.offsets.remove(at);
-        Some(add)
+        Some(Bin { b, ..add })
     }
 
     /// Translates a straight-line operation. Inlined where the opcode is a
@@ -1344,11 +1436,19 @@ impl DirectTranslator<'_> {
 /// the code after the clearing ops (`code[zeroed..]`) reads before writing.
 fn locals_read_before_written(
     scratch: &mut Scratch,
-    code: &[Op],
+    code: &mut [Op],
     lists: &[Slot],
     params: usize,
     zeroed: usize,
+    rename_to: Option<usize>,
 ) -> u64 {
+    // Renaming constant slots does not change the masks: constants are
+    // never declared locals.
+    let rename = |slot: &mut Slot| {
+        if let Some(base) = rename_to {
+            rename_const(slot, base);
+        }
+    };
     let bit = |slot: Slot| -> u64 {
         match (slot as usize).checked_sub(params) {
             Some(i) if i < zeroed => 1 << i,
@@ -1362,7 +1462,13 @@ fn locals_read_before_written(
             .map_or(u64::MAX, |slots| slots.iter().fold(0, |m, &s| m | bit(s)))
     };
     // Per op: the locals it reads and writes (as masks).
-    let effects = |op: &Op| -> (u64, u64) {
+    // Renames `op`'s constant slots too (one pass over the code for both).
+    let effects = |op: &mut Op| -> (u64, u64) {
+        if let Some(effects) = regular_effects(op, rename, bit) {
+            return effects;
+        }
+        op.for_each_slot_mut(rename);
+        let op = &*op;
         // The slot operands, in order (at most five per op).
         let mut slots = [None::<Slot>; 8];
         let mut slot_count = 0;
@@ -1386,11 +1492,13 @@ fn locals_read_before_written(
         };
         // Most ops name no declared local: nothing to learn from their
         // writes (every op but the list ones names all it writes).
-        if touched == 0 && slot_count <= slots.len() && call_list.is_none() {
-            if !matches!(op, Op::Return(_)) {
-                debug_assert!(op.for_each_write(|_| {}));
-                return (0, 0);
-            }
+        if touched == 0
+            && slot_count <= slots.len()
+            && call_list.is_none()
+            && !matches!(op, Op::Return(_))
+        {
+            debug_assert!(op.for_each_write(|_| {}));
+            return (0, 0);
         }
         let mut writes = [None::<Slot>; 4];
         let mut count = 0;
@@ -1426,14 +1534,16 @@ fn locals_read_before_written(
     };
     let len = code.len();
     if zeroed >= len {
+        rename_consts(code, rename_to);
         return 0;
     }
+    rename_consts(&mut code[..zeroed], rename_to);
     let flows = &mut scratch.flows;
     flows.clear();
     let branch_targets = &scratch.branch_targets[zeroed..];
     flows.extend(
         code[zeroed..]
-            .iter()
+            .iter_mut()
             .zip(branch_targets)
             .map(|(op, &target)| {
                 let (reads, writes) = effects(op);
@@ -1587,6 +1697,16 @@ fn thread_jumps(code: &mut [Op], branch_targets: &mut Vec<u32>) {
     }
 }
 
+/// What the clearing dataflow needs of the frame: the parameters, the
+/// declared locals (each cleared by one of the first ops), and where the
+/// constant slots start if their names are still to be renamed.
+#[derive(Clone, Copy, Debug)]
+struct FrameLocals {
+    params: usize,
+    zeroed: usize,
+    rename_to: Option<usize>,
+}
+
 /// Removes the clearing of declared locals (ops `0..zeroed`, local
 /// `params + i` cleared by op `i`) that no path can read before writing
 /// (compiled C code writes most locals before it reads them): a forward
@@ -1598,13 +1718,18 @@ fn drop_dead_zeroing(
     offsets: &mut Vec<u32>,
     targets: &mut [u32],
     lists: &[Slot],
-    params: usize,
-    zeroed: usize,
+    frame: FrameLocals,
 ) {
+    let FrameLocals {
+        params,
+        zeroed,
+        rename_to,
+    } = frame;
     if zeroed == 0 || zeroed > 64 {
+        rename_consts(code, rename_to);
         return;
     }
-    let read_first = locals_read_before_written(scratch, code, lists, params, zeroed);
+    let read_first = locals_read_before_written(scratch, code, lists, params, zeroed, rename_to);
     let keep = read_first | !(u64::MAX >> (64 - zeroed));
     let removed = keep.count_zeros();
     if removed == 0 {

@@ -5,6 +5,7 @@
 mod alloc;
 mod analyze;
 mod direct;
+mod effects;
 mod emit;
 mod forms;
 mod liveness;
@@ -206,6 +207,7 @@ pub(crate) fn translate_direct(
     let body = bytes
         .get(range.clone())
         .ok_or_else(|| internal("body out of bounds".into()))?;
+    let reader_allocations = scratch.take_reader_allocations();
     let mut translator =
         direct::DirectTranslator::new(module, scratch, params, results, body.len());
     let read = |error: wasmparser::BinaryReaderError| internal(error.to_string());
@@ -226,7 +228,10 @@ pub(crate) fn translate_direct(
             return stopped(stop);
         }
     }
-    let mut operators = wasmparser::OperatorsReader::new(locals.get_binary_reader());
+    let mut operators = wasmparser::OperatorsReader::new_with_allocs(
+        locals.get_binary_reader(),
+        reader_allocations,
+    );
     while !operators.eof() {
         let offset = operators.original_position();
         translator.at_offset(offset as usize);
@@ -243,6 +248,7 @@ pub(crate) fn translate_direct(
         Ok(finished) => finished,
         Err(stop) => return stopped(stop),
     };
+    scratch.keep_reader_allocations(operators.into_allocations());
     assemble(func_index, emitted, frame_size, params, results).map(Some)
 }
 

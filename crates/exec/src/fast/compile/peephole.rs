@@ -16,11 +16,16 @@ pub(super) struct Code {
 }
 
 impl Code {
-    /// Empty, with room for `ops` ops.
-    pub fn with_capacity(ops: usize) -> Code {
+    /// Empty, in the buffers `ops` and `offsets` (cleared), with room for
+    /// `capacity` ops.
+    pub fn reusing(mut ops: Vec<Op>, mut offsets: Vec<u32>, capacity: usize) -> Code {
+        ops.clear();
+        offsets.clear();
+        ops.reserve(capacity);
+        offsets.reserve(capacity);
         Code {
-            ops: Vec::with_capacity(ops),
-            offsets: Vec::with_capacity(ops),
+            ops,
+            offsets,
             floor: 0,
         }
     }
