@@ -487,8 +487,16 @@ fn constant_address_additions_fuse_and_wrap_like_the_add() {
           (i32.load8_u (i32.add (local.get $p) (i32.const -32))))
         (func (export "store_load") (param $p i32) (result i32)
           (i32.store8 (i32.add (local.get $p) (i32.const 7)) (i32.const 9))
-          (i32.load8_u offset=1 (i32.add (local.get $p) (i32.const 6)))))"#;
+          (i32.load8_u offset=1 (i32.add (local.get $p) (i32.const 6))))
+        ;; The two address adds pair up before the load sees its own.
+        (func (export "copy") (param $d i32) (param $s i32) (result i32)
+          (i64.store (i32.add (local.get $d) (i32.const 8))
+                     (i64.load (i32.add (local.get $s) (i32.const 16))))
+          (i32.load8_u offset=8 (local.get $d))))"#;
     let code = translate(wat);
+    assert_eq!(count(&code[2], "I64LoadIdx"), 1, "{}", code[2]);
+    assert_eq!(count(&code[2], "I64StoreIdx"), 1, "{}", code[2]);
+    assert_eq!(count(&code[2], "I32AddImm"), 0, "{}", code[2]);
     assert_eq!(count(&code[0], "I32Load8UIdx"), 1, "{}", code[0]);
     assert_eq!(count(&code[1], "I32Store8Idx"), 1, "{}", code[1]);
     assert_eq!(count(&code[1], "I32Load8UIdx"), 1, "{}", code[1]);
@@ -513,4 +521,12 @@ fn constant_address_additions_fuse_and_wrap_like_the_add() {
     assert!(store_load.call(&mut store, -7).is_err());
     assert_eq!(store_load.call(&mut store, 100).expect("in bounds"), 9);
     assert!(store_load.call(&mut store, 65529).is_err());
+    let copy = instance
+        .get_typed_func::<(i32, i32), i32>(&mut store, "copy")
+        .expect("export");
+    // The bytes at 0 (9 since `store_load(-7)`) move from s + 16 (s = -16)
+    // to d + 8 (d = 100).
+    assert_eq!(copy.call(&mut store, (100, -16)).expect("in bounds"), 9);
+    // -17 + 16 wraps to 0xffff_ffff.
+    assert!(copy.call(&mut store, (100, -17)).is_err());
 }

@@ -1013,15 +1013,24 @@ impl<'a> DirectTranslator<'a> {
                 let height = self.height_below(1)?;
                 // An address computed by the `i32.add` right before (of a
                 // constant too: the indexed load adds in 32 bits as it
-                // does, where the offset would not wrap).
+                // does, where the offset would not wrap), also as the
+                // second half of a pair of adds (the first half stays).
                 let added = match self.code.last() {
-                    Some(Op::I32Add(add)) => Some((add.dst, add.a, Ok(add.b))),
-                    Some(Op::I32AddImm(add)) => Some((add.dst, add.a, Err(add.imm))),
+                    Some(Op::I32Add(add)) => Some((add.dst, add.a, Ok(add.b), None)),
+                    Some(Op::I32AddImm(add)) => Some((add.dst, add.a, Err(add.imm), None)),
+                    Some(Op::I32AddImm2(pair)) => {
+                        let first = Op::I32AddImm(BinImm {
+                            dst: pair.dst0,
+                            a: pair.a0,
+                            imm: i32::from(pair.imm0),
+                        });
+                        Some((pair.dst1, pair.a1, Err(i32::from(pair.imm1)), Some(first)))
+                    }
                     _ => None,
                 };
                 if small
                     && self.entry(height)? == Entry::Temp
-                    && let Some((sum, a, b)) = added
+                    && let Some((sum, a, b, first)) = added
                     && sum == self.temp(height)
                 {
                     let plain = form(Load {
@@ -1042,10 +1051,20 @@ impl<'a> DirectTranslator<'a> {
                         && let Some(fused) = plain.indexed(a, b)
                         && let Some(last) = self.code.last_fusable()
                     {
-                        *last = fused;
-                        if let Some(offset) = self.code.offsets.last_mut() {
-                            *offset = self.offset;
+                        match first {
+                            Some(first) => {
+                                *last = first;
+                                self.code.push_raw(fused, self.offset);
+                            }
+                            None => {
+                                *last = fused;
+                                if let Some(offset) = self.code.offsets.last_mut() {
+                                    *offset = self.offset;
+                                }
+                            }
                         }
+                        self.truncate(height);
+                        self.push(Entry::Temp)?;
                         return Ok(());
                     }
                 }
