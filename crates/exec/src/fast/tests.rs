@@ -2,6 +2,8 @@
 //! and calls (what the speed of the tier depends on).
 
 use super::code::{FastFunc, Op};
+use std::time::{Duration, Instant};
+
 use crate::{Config, Engine, EngineKind, InterpTranslation, Module};
 
 /// The fast interpreter alone (the default engine is the tiered one on
@@ -322,37 +324,85 @@ fn dump_file() {
     }
 }
 
-/// Translates the module at `$ZWASM_DUMP_FILE` repeatedly (for profiling
-/// translation: `cargo test --release -p zwasm --lib translate_file_repeatedly
-/// -- --ignored`).
-#[test]
-#[ignore]
-fn translate_file_repeatedly() {
-    let Ok(path) = std::env::var("ZWASM_DUMP_FILE") else {
-        return;
-    };
+/// The module at `$ZWASM_DUMP_FILE` and how many times to translate it
+/// (`$ZWASM_REPEAT`, default 20), for the timing tools below.
+fn file_to_time() -> Option<(Vec<u8>, u32)> {
+    let path = std::env::var("ZWASM_DUMP_FILE").ok()?;
     let bytes = std::fs::read(&path).expect("readable module");
-    let repeat: u32 = std::env::var("ZWASM_REPEAT")
+    let repeat = std::env::var("ZWASM_REPEAT")
         .ok()
         .and_then(|n| n.parse().ok())
         .unwrap_or(20);
+    Some((bytes, repeat))
+}
+
+/// Times the two stages of the interpreter's translation of the module at
+/// `$ZWASM_DUMP_FILE` (`Module::new`, then `Module::precompile_all`), each
+/// the best of `$ZWASM_REPEAT / 10` batches of ten fresh modules (the
+/// machine may be busy): `cargo test --release -p zwasm --lib
+/// translate_file_repeatedly -- --ignored --nocapture`. A tool, not a
+/// check: `cargo xtask bench` reports the rates.
+#[test]
+#[ignore]
+fn translate_file_repeatedly() {
+    let Some((bytes, repeat)) = file_to_time() else {
+        return;
+    };
     let engine = interp_engine();
-    let mut new = std::time::Duration::ZERO;
-    let mut translate = std::time::Duration::ZERO;
-    for _ in 0..repeat {
-        let started = std::time::Instant::now();
-        let module = Module::new(&engine, &bytes).expect("valid module");
-        let validated = std::time::Instant::now();
-        module.precompile_all().expect("translates");
-        translate += validated.elapsed();
-        new += validated - started;
+    let (mut best_new, mut best_translate) = (Duration::MAX, Duration::MAX);
+    for _ in 0..repeat.div_ceil(10) {
+        let (mut new, mut translate) = (Duration::ZERO, Duration::ZERO);
+        for _ in 0..10 {
+            let started = Instant::now();
+            let module = Module::new(&engine, &bytes).expect("valid module");
+            let validated = Instant::now();
+            module.precompile_all().expect("translates");
+            translate += validated.elapsed();
+            new += validated - started;
+        }
+        best_new = best_new.min(new / 10);
+        best_translate = best_translate.min(translate / 10);
     }
     println!(
-        "Module::new {:?}, then translating every function {:?} ({} code bytes)",
-        new / repeat,
-        translate / repeat,
+        "Module::new {best_new:?}, then translating every function {best_translate:?} ({} bytes)",
         bytes.len()
     );
+}
+
+/// Times the direct translator alone on every function of the module at
+/// `$ZWASM_DUMP_FILE` (no `Module::new` in the loop; for profiling it:
+/// `cargo test --release -p zwasm --lib translate_directly_repeatedly --
+/// --ignored --nocapture`).
+#[test]
+#[ignore]
+fn translate_directly_repeatedly() {
+    let Some((bytes, repeat)) = file_to_time() else {
+        return;
+    };
+    let module = Module::new(&interp_engine(), &bytes).expect("valid module");
+    let inner = &module.inner;
+    let functions = inner.compiled().len() as u32;
+    let translate_all = || -> Vec<FastFunc> {
+        (0..functions)
+            .map(|defined| {
+                inner
+                    .fast
+                    .translate_directly(&inner.bytes, &inner.description, defined)
+                    .expect("translates")
+                    .expect("direct")
+            })
+            .collect()
+    };
+    let ops: usize = translate_all().iter().map(|fast| fast.code.len()).sum();
+    let mut best = Duration::MAX;
+    for _ in 0..repeat.div_ceil(10) {
+        let started = Instant::now();
+        // Kept, as a module keeps them (freed after the timing).
+        let kept: Vec<Vec<FastFunc>> = (0..10).map(|_| translate_all()).collect();
+        best = best.min(started.elapsed() / 10);
+        drop(kept);
+    }
+    println!("translating every function {best:?} ({functions} functions, {ops} ops)");
 }
 
 /// The interpreter translates every function of the benchmark programs and
