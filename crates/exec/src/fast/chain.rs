@@ -1,13 +1,15 @@
-//! The call state that the threaded handlers share with the dispatch loop,
-//! so that wasm→wasm calls within one instance and their returns run inside
-//! the threaded chain instead of leaving it for the loop.
+//! The state that the threaded handlers share with the dispatch loop, so
+//! that wasm→wasm calls within one instance, their returns and global
+//! accesses run inside the threaded chain instead of leaving it for the
+//! loop.
 //!
 //! The handlers' six argument registers are all taken (cursor, frame,
 //! memory 0, fuel), so the chain reaches this state through a thread-local
 //! pointer that [`Chain::install`] sets for the duration of one run of the
-//! chain. Only the call and return handlers read it; the loop writes the
-//! running frame into it before each run ([`Chain::sync`]) and reads back
-//! which frame the chain stopped in.
+//! chain. Only the call, return and global handlers read it; the loop
+//! (`exec::execute`) writes the running frame, the limits and the store's
+//! tables and globals into it before each run and reads back which frame
+//! the chain stopped in.
 
 #![allow(unsafe_code)]
 // The `loop { match }` dispatcher (`match-dispatch`) makes every call in
