@@ -101,12 +101,18 @@ fn loop_variables_share_slots_with_their_next_values() {
     assert_eq!(count(code, "Const"), 2, "{code}");
 }
 
-/// Runs export `run` of `wat` with `arg` on the fast tier.
-fn run_i64(wat: &str, arg: i32) -> Result<i64, crate::Error> {
+/// A store with `wat` instantiated on the fast tier.
+fn instantiate(wat: &str) -> (crate::Store<()>, crate::Instance) {
     use crate::{Instance, Store};
     let module = Module::new(&interp_engine(), wat).expect("valid module");
     let mut store = Store::new(module.engine(), ());
     let instance = Instance::new(&mut store, &module, &[]).expect("instantiates");
+    (store, instance)
+}
+
+/// Runs export `run` of `wat` with `arg` on the fast tier.
+fn run_i64(wat: &str, arg: i32) -> Result<i64, crate::Error> {
+    let (mut store, instance) = instantiate(wat);
     let run = instance
         .get_typed_func::<i32, i64>(&mut store, "run")
         .expect("export");
@@ -253,18 +259,13 @@ fn address_additions_fuse_into_loads_and_stores() {
 
 #[test]
 fn fused_address_wraps_and_traps_like_the_add() {
-    use crate::{Instance, Store};
-    let module = Module::new(
-        &interp_engine(),
+    let (mut store, instance) = instantiate(
         r#"(module (memory 1) (data (i32.const 0) "*")
             (func (export "load") (param i32 i32) (result i32)
               (i32.load8_u (i32.add (local.get 0) (local.get 1))))
             (func (export "load_off") (param i32 i32) (result i32)
               (i32.load8_u offset=1 (i32.add (local.get 0) (local.get 1)))))"#,
-    )
-    .expect("valid module");
-    let mut store = Store::new(module.engine(), ());
-    let instance = Instance::new(&mut store, &module, &[]).expect("instantiates");
+    );
     let load = instance
         .get_typed_func::<(i32, i32), i32>(&mut store, "load")
         .expect("export");
@@ -502,10 +503,8 @@ fn calls_and_returns_run_in_the_threaded_chain() {
                 (i32.const 1) (i32.sub (i32.const -1) (local.get $n))))
               (drop)))
           (i64.extend_i32_u (call $sum (local.get $n)))))"#;
-    use crate::{Instance, Store, TrapCode};
-    let module = Module::new(&interp_engine(), wat).expect("valid module");
-    let mut store = Store::new(module.engine(), ());
-    let instance = Instance::new(&mut store, &module, &[]).expect("instantiates");
+    use crate::TrapCode;
+    let (mut store, instance) = instantiate(wat);
     let run = instance
         .get_typed_func::<i32, i64>(&mut store, "run")
         .expect("export");
@@ -551,10 +550,7 @@ fn constant_address_additions_fuse_and_wrap_like_the_add() {
     assert_eq!(count(&code[1], "I32Store8Idx"), 1, "{}", code[1]);
     assert_eq!(count(&code[1], "I32Load8UIdx"), 1, "{}", code[1]);
     assert_eq!(count(&code[1], "I32AddImm"), 0, "{}", code[1]);
-    use crate::{Instance, Store};
-    let module = Module::new(&interp_engine(), wat).expect("valid module");
-    let mut store = Store::new(module.engine(), ());
-    let instance = Instance::new(&mut store, &module, &[]).expect("instantiates");
+    let (mut store, instance) = instantiate(wat);
     let load = instance
         .get_typed_func::<i32, i32>(&mut store, "load")
         .expect("export");
