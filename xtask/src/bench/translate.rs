@@ -72,14 +72,19 @@ struct Fast {
     direct: bool,
 }
 
+/// The fast interpreter translating by `translation`.
+fn interp_engine(translation: zwasm::InterpTranslation) -> Result<zwasm::Engine, String> {
+    let mut config = zwasm::Config::new();
+    config
+        .engine(zwasm::EngineKind::Interp)
+        .interp_translation(translation);
+    zwasm::Engine::new(&config).map_err(|err| err.to_string())
+}
+
 impl Fast {
     fn new(translation: zwasm::InterpTranslation) -> Fast {
-        let mut config = zwasm::Config::new();
-        config
-            .engine(zwasm::EngineKind::Interp)
-            .interp_translation(translation);
         Fast {
-            engine: zwasm::Engine::new(&config).map_err(|err| err.to_string()),
+            engine: interp_engine(translation),
             direct: translation == zwasm::InterpTranslation::Direct,
         }
     }
@@ -128,12 +133,8 @@ struct FastStage {
 
 impl FastStage {
     fn new(translation_only: bool) -> FastStage {
-        let mut config = zwasm::Config::new();
-        config
-            .engine(zwasm::EngineKind::Interp)
-            .interp_translation(zwasm::InterpTranslation::Direct);
         FastStage {
-            engine: zwasm::Engine::new(&config).map_err(|err| err.to_string()),
+            engine: interp_engine(zwasm::InterpTranslation::Direct),
             translation_only,
         }
     }

@@ -382,8 +382,8 @@ impl<'a> DirectTranslator<'a> {
             .ok_or_else(|| internal("operand stack underflow"))
     }
 
-    /// A slot holding the operand at `height`: a constant is written to the
-    /// operand's own slot first.
+    /// A slot holding the operand at `height` for an op to read: a
+    /// constant's is a constant slot ([`Self::const_slot`]).
     fn slot_at(&mut self, height: usize) -> Result<Slot, Stop> {
         match self.entry(height)? {
             Entry::Local(slot) => Ok(slot),
@@ -396,13 +396,13 @@ impl<'a> DirectTranslator<'a> {
     /// to read: a constant slot, set when the frame starts, or once there
     /// are too many, the operand's own slot, set here.
     fn const_slot(&mut self, height: usize, bits: u64, narrow: bool) -> Slot {
-        if let Some(slot) = self.const_operand(bits) {
-            return slot;
+        match self.const_operand(bits) {
+            Some(slot) => slot,
+            None => {
+                self.own_slot(height, Entry::Const { bits, narrow });
+                self.temp(height)
+            }
         }
-        let slot = self.temp(height);
-        self.constant(slot, bits, narrow);
-        self.scratch.stack[height] = Entry::Temp;
-        slot
     }
 
     /// The constant slot of `bits`, unless there are too many.
@@ -417,21 +417,16 @@ impl<'a> DirectTranslator<'a> {
         None
     }
 
-    /// Puts the operand at `height` in its own slot.
-    fn own_slot(&mut self, height: usize) -> Step {
-        match self.entry(height)? {
-            Entry::Temp => {}
-            Entry::Local(slot) => {
-                self.copy(self.temp(height), slot);
-                self.scratch.stack[height] = Entry::Temp;
-                self.local_refs -= 1;
-            }
-            Entry::Const { bits, narrow } => {
-                self.constant(self.temp(height), bits, narrow);
-                self.scratch.stack[height] = Entry::Temp;
-            }
+    /// Puts the operand at `height` (`entry`) in its own slot.
+    fn own_slot(&mut self, height: usize, entry: Entry) {
+        if entry == Entry::Temp {
+            return;
         }
-        Ok(())
+        if let Entry::Local(_) = entry {
+            self.local_refs -= 1;
+        }
+        self.write_entry(self.temp(height), entry, height);
+        self.scratch.stack[height] = Entry::Temp;
     }
 
     /// Copies every reference to `local` (to any local: `None`) on the
@@ -442,10 +437,11 @@ impl<'a> DirectTranslator<'a> {
         }
         let mut any = false;
         for height in 0..self.scratch.stack.len() {
-            if let Entry::Local(slot) = self.scratch.stack[height]
+            let entry = self.scratch.stack[height];
+            if let Entry::Local(slot) = entry
                 && local.is_none_or(|local| local == slot)
             {
-                self.own_slot(height)?;
+                self.own_slot(height, entry);
                 any = true;
             }
         }
@@ -613,7 +609,7 @@ impl<'a> DirectTranslator<'a> {
         let height = self.height_below(params)?;
         self.preserve(None)?;
         for at in height..self.scratch.stack.len() {
-            self.own_slot(at)?;
+            self.own_slot(at, self.scratch.stack[at]);
         }
         self.push_frame(kind, height, params, results, true);
         Ok(())
@@ -859,21 +855,18 @@ impl<'a> DirectTranslator<'a> {
     fn set_local(&mut self, local: u32, entry: Entry, height: usize) -> Step {
         let local = Slot::try_from(local).map_err(|_| Stop::Unsupported)?;
         let preserved = self.preserve(Some(local))?;
-        match entry {
-            Entry::Temp => {
-                let temp = self.temp(height);
-                if !preserved
-                    && let Some(last) = self.code.last_fusable()
-                    && let Some(dst) = last.result_mut()
-                    && *dst == temp
-                {
-                    *dst = local;
-                } else {
-                    self.copy(local, temp);
-                }
-            }
-            Entry::Local(slot) => self.copy(local, slot),
-            Entry::Const { bits, narrow } => self.constant(local, bits, narrow),
+        let temp = self.temp(height);
+        // Result retargeting: the op that computed the value writes the
+        // local instead.
+        if entry == Entry::Temp
+            && !preserved
+            && let Some(last) = self.code.last_fusable()
+            && let Some(dst) = last.result_mut()
+            && *dst == temp
+        {
+            *dst = local;
+        } else {
+            self.write_entry(local, entry, height);
         }
         Ok(())
     }
@@ -1016,8 +1009,6 @@ impl<'a> DirectTranslator<'a> {
                 // does, where the offset would not wrap), also as the
                 // second half of a pair of adds (the first half stays).
                 let added = match self.code.last() {
-                    Some(Op::I32Add(add)) => Some((add.dst, add.a, Ok(add.b), None)),
-                    Some(Op::I32AddImm(add)) => Some((add.dst, add.a, Err(add.imm), None)),
                     Some(Op::I32AddImm2(pair)) => {
                         let first = Op::I32AddImm(BinImm {
                             dst: pair.dst0,
@@ -1026,7 +1017,8 @@ impl<'a> DirectTranslator<'a> {
                         });
                         Some((pair.dst1, pair.a1, Err(i32::from(pair.imm1)), Some(first)))
                     }
-                    _ => None,
+                    Some(op) => address_add(op).map(|(sum, a, b)| (sum, a, b, None)),
+                    None => None,
                 };
                 if small
                     && self.entry(height)? == Entry::Temp
@@ -1038,16 +1030,10 @@ impl<'a> DirectTranslator<'a> {
                         addr: 0,
                         offset: mem.offset as u32,
                     });
-                    let b = match b {
-                        Ok(slot) => Some(slot),
-                        // Only a load that has an indexed form takes a
-                        // constant slot.
-                        Err(imm) if plain.indexed(a, 0).is_some() => {
-                            self.const_operand(u64::from(imm as u32))
-                        }
-                        Err(_) => None,
-                    };
-                    if let Some(b) = b
+                    // Only a load that has an indexed form takes a constant
+                    // slot.
+                    if plain.indexed(a, 0).is_some()
+                        && let Some(b) = self.addend_slot(b)
                         && let Some(fused) = plain.indexed(a, b)
                         && let Some(last) = self.code.last_fusable()
                     {
@@ -1076,13 +1062,13 @@ impl<'a> DirectTranslator<'a> {
                 let from = self.height_below(2)?;
                 if small && self.entry(from)? == Entry::Temp {
                     let value = self.slot_at(from + 1)?;
-                    if let Some(add) = self.take_address_add(self.temp(from)) {
+                    if let Some((a, b)) = self.take_address_add(self.temp(from)) {
                         let plain = form(Store {
                             addr: 0,
                             value,
                             offset: mem.offset as u32,
                         });
-                        if let Some(fused) = plain.indexed(add.a, add.b) {
+                        if let Some(fused) = plain.indexed(a, b) {
                             self.truncate(from);
                             self.emit(fused);
                             return Ok(());
@@ -1102,7 +1088,7 @@ impl<'a> DirectTranslator<'a> {
     /// store (the value was computed after it), when nothing since then
     /// branches, calls or writes either local: the store can then add them
     /// itself (every store has an indexed form).
-    fn take_address_add(&mut self, addr: Slot) -> Option<Bin> {
+    fn take_address_add(&mut self, addr: Slot) -> Option<(Slot, Slot)> {
         const LOOK_BACK: usize = 8;
         let ops = &self.code.ops;
         let earliest = self.code.floor.max(ops.len().saturating_sub(LOOK_BACK));
@@ -1113,37 +1099,31 @@ impl<'a> DirectTranslator<'a> {
         })?;
         let locals = self.locals;
         let is_local = |slot: Slot| (slot as usize) < locals;
-        let (add, constant) = match ops[at] {
-            Op::I32Add(add) if is_local(add.b) => (add, None),
-            Op::I32AddImm(add) => (
-                Bin {
-                    dst: add.dst,
-                    a: add.a,
-                    b: add.a,
-                },
-                Some(u64::from(add.imm as u32)),
-            ),
-            _ => return None,
-        };
-        if add.dst != addr || !is_local(add.a) {
+        let (sum, a, b) = address_add(ops[at])?;
+        if sum != addr || !is_local(a) || b.is_ok_and(|b| !is_local(b)) {
             return None;
         }
         let untouched = ops[at + 1..].iter().all(|op| {
             let mut clobbers = false;
-            let known = op.for_each_write(|slot| clobbers |= slot == add.a || slot == add.b);
+            let known = op.for_each_write(|slot| clobbers |= slot == a || Ok(slot) == b);
             let mut op = *op;
             known && !clobbers && op.target_mut().is_none()
         });
         if !untouched {
             return None;
         }
-        let b = match constant {
-            Some(bits) => self.const_operand(bits)?,
-            None => add.b,
-        };
+        let b = self.addend_slot(b)?;
         self.code.ops.remove(at);
         self.code.offsets.remove(at);
-        Some(Bin { b, ..add })
+        Some((a, b))
+    }
+
+    /// The slot of an address addend: its own, or a constant slot.
+    fn addend_slot(&mut self, addend: Result<Slot, i32>) -> Option<Slot> {
+        match addend {
+            Ok(slot) => Some(slot),
+            Err(imm) => self.const_operand(u64::from(imm as u32)),
+        }
     }
 
     /// Translates a straight-line operation. Inlined where the opcode is a
@@ -1196,31 +1176,8 @@ impl<'a> DirectTranslator<'a> {
     /// memory accesses.
     #[inline(never)]
     fn other_straight_line(&mut self, opcode: Opcode) -> Step {
+        // (Numeric constants never come here: `translate` pushes them.)
         let op = match opcode {
-            Opcode::I32Const { value } => {
-                return self.push(Entry::Const {
-                    bits: u64::from(value as u32),
-                    narrow: true,
-                });
-            }
-            Opcode::I64Const { value } => {
-                return self.push(Entry::Const {
-                    bits: value as u64,
-                    narrow: false,
-                });
-            }
-            Opcode::F32Const { bits } => {
-                return self.push(Entry::Const {
-                    bits: u64::from(bits),
-                    narrow: true,
-                });
-            }
-            Opcode::F64Const { bits } => {
-                return self.push(Entry::Const {
-                    bits,
-                    narrow: false,
-                });
-            }
             // Null references are slot value 0 of either type.
             Opcode::RefNull { .. } => {
                 return self.push(Entry::Const {
@@ -1784,6 +1741,16 @@ fn retain_prefix<T: Copy>(items: &mut Vec<T>, keep: u64, zeroed: usize) {
     }
     items.copy_within(zeroed.., kept);
     items.truncate(items.len() - (zeroed - kept));
+}
+
+/// The sum slot and the addends of an `i32.add` op (the second addend a
+/// slot, or a constant).
+fn address_add(op: Op) -> Option<(Slot, Slot, Result<Slot, i32>)> {
+    match op {
+        Op::I32Add(add) => Some((add.dst, add.a, Ok(add.b))),
+        Op::I32AddImm(add) => Some((add.dst, add.a, Err(add.imm))),
+        _ => None,
+    }
 }
 
 /// The branch condition of a compare op, its operands and its result slot.
