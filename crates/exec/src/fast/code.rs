@@ -878,105 +878,89 @@ macro_rules! define_op {
             /// Calls `f` on every slot the op writes; `false` for ops whose
             /// writes are not all in the op (calls write their result list).
             pub(crate) fn for_each_write(&self, mut f: impl FnMut(Slot)) -> bool {
-                match *self {
-                    $(Op::$un(x) => f(x.dst),)*
-                    $(Op::$ut(x) => f(x.dst),)*
-                    $(Op::$bin(x) => f(x.dst),)*
-                    $(Op::$bt(x) => f(x.dst),)*
-                    $(Op::$bi(x) => f(x.dst),)*
-                    $(Op::$bz(_) => {})*
-                    $(Op::$bc(_) => {})*
-                    $(Op::$bci(_) => {})*
-                    $(Op::$ld(x) => f(x.dst),)*
-                    $(Op::$st(_) => {})*
-                    $(Op::$ldx(x) => f(x.dst),)*
-                    $(Op::$stx(_) => {})*
-                    $(Op::$abc(x) => f(x.dst),)*
-                    $(Op::$abi(x) => f(x.dst),)*
-                    $(Op::$anb(x) => f(x.dst),)*
-                    $(Op::$b2(x) => { f(x.t); f(x.dst); })*
-                    $(Op::$ib(x) => { f(x.t); f(x.dst); })*
-                    $(Op::$lb(x) => { f(x.ld); f(x.dst); })*
-                    $(Op::$bs(x) => f(x.dst),)*
-                    Op::Copy(x) => f(x.dst),
-                    Op::CopyBr(x) => f(x.dst),
-                    Op::Copy2(x) | Op::Copy2Br(Copy2Br { copies: x, .. }) => {
-                        f(x.dst0);
-                        f(x.dst1);
+                let mut op = *self;
+                op.for_each_operand_mut(|slot, role| {
+                    if role == Role::Write {
+                        f(*slot);
                     }
-                    Op::I32AddImm2(x) => { f(x.dst0); f(x.dst1); }
-                    Op::Const32(x) => f(x.dst),
-                    Op::Const64(x) => f(x.dst),
-                    Op::Select(x) => f(x.dst),
-                    Op::GlobalGet(x) | Op::RefFunc(x) | Op::MemorySize(x) | Op::TableSize(x) => {
-                        f(x.slot)
-                    }
-                    Op::LoadExt(x) => f(x.value),
-                    Op::MemoryGrow(x) | Op::TableGet(x) => f(x.a),
-                    Op::TableGrow(x) => f(x.dst),
-                    Op::Trap(()) | Op::Br(_) | Op::BrTable(_) | Op::Return0(()) | Op::Return1(_)
-                    | Op::Return(_) | Op::GlobalSet(_) | Op::StoreExt(_) | Op::TableSet(_)
-                    | Op::MemoryFill(_) | Op::MemoryCopy(_) | Op::MemoryInit(_) | Op::DataDrop(_)
-                    | Op::TableFill(_) | Op::TableCopy(_) | Op::TableInit(_) | Op::ElemDrop(_)
-                    | Op::LoopHeader(_) => {}
+                });
+                !matches!(
+                    self,
                     Op::CallInternal(_) | Op::Call(_) | Op::CallIndirect(_)
-                    | Op::ReturnCallInternal(_) | Op::ReturnCall(_)
-                    | Op::ReturnCallIndirect(_) => return false,
-                }
-                true
+                        | Op::ReturnCallInternal(_) | Op::ReturnCall(_) | Op::ReturnCallIndirect(_)
+                )
             }
 
             /// Calls `f` on every slot operand (read or written).
             pub(crate) fn for_each_slot(&self, mut f: impl FnMut(Slot)) {
                 let mut op = *self;
-                op.for_each_slot_mut(|slot| f(*slot));
+                op.for_each_operand_mut(|slot, _| f(*slot));
             }
 
             /// Calls `f` on every slot operand (read or written), which it may
             /// change (the direct translator renumbers constant slots).
             pub(crate) fn for_each_slot_mut(&mut self, mut f: impl FnMut(&mut Slot)) {
+                self.for_each_operand_mut(|slot, _| f(slot));
+            }
+
+            /// Calls `f` on every slot operand with whether the op reads or
+            /// writes it (a slot both read and written comes once as each),
+            /// letting `f` change it: the one operand table of the ops, from
+            /// which the other slot visitors are made. Slot lists of calls and
+            /// multi-value returns are not operands of the op.
+            pub(crate) fn for_each_operand_mut(&mut self, mut f: impl FnMut(&mut Slot, Role)) {
+                use Role::{Read as R, Write as W};
                 match self {
-                    $(Op::$un(x) => { f(&mut x.dst); f(&mut x.src); })*
-                    $(Op::$ut(x) => { f(&mut x.dst); f(&mut x.src); })*
-                    $(Op::$bin(x) => { f(&mut x.dst); f(&mut x.a); f(&mut x.b); })*
-                    $(Op::$bt(x) => { f(&mut x.dst); f(&mut x.a); f(&mut x.b); })*
-                    $(Op::$bi(x) => { f(&mut x.dst); f(&mut x.a); })*
-                    $(Op::$bz(x) => f(&mut x.cond),)*
-                    $(Op::$bc(x) => { f(&mut x.a); f(&mut x.b); })*
-                    $(Op::$bci(x) => f(&mut x.a),)*
-                    $(Op::$ld(x) => { f(&mut x.dst); f(&mut x.addr); })*
-                    $(Op::$st(x) => { f(&mut x.addr); f(&mut x.value); })*
-                    $(Op::$ldx(x) => { f(&mut x.dst); f(&mut x.a); f(&mut x.b); })*
-                    $(Op::$stx(x) => { f(&mut x.a); f(&mut x.b); f(&mut x.value); })*
-                    $(Op::$abc(x) => { f(&mut x.dst); f(&mut x.a); f(&mut x.b); })*
-                    $(Op::$abi(x) => { f(&mut x.dst); f(&mut x.a); })*
-                    $(Op::$anb(x) => { f(&mut x.dst); f(&mut x.a); })*
-                    $(Op::$b2(x) => { f(&mut x.t); f(&mut x.a); f(&mut x.b); f(&mut x.dst); f(&mut x.c); })*
-                    $(Op::$ib(x) => { f(&mut x.t); f(&mut x.a); f(&mut x.dst); f(&mut x.c); })*
-                    $(Op::$lb(x) => { f(&mut x.ld); f(&mut x.addr); f(&mut x.dst); f(&mut x.b); })*
-                    $(Op::$bs(x) => { f(&mut x.dst); f(&mut x.a); f(&mut x.b); f(&mut x.addr); })*
-                    Op::BrTable(x) => f(&mut x.index),
-                    Op::Return1(src) => f(src),
-                    Op::CallIndirect(x) | Op::ReturnCallIndirect(x) => f(&mut x.index),
-                    Op::Copy(x) => { f(&mut x.dst); f(&mut x.src); }
-                    Op::Copy2(x) => { f(&mut x.dst0); f(&mut x.src0); f(&mut x.dst1); f(&mut x.src1); }
-                    Op::CopyBr(x) => { f(&mut x.dst); f(&mut x.src); }
-                    Op::Copy2Br(Copy2Br { copies: x, .. }) => {
-                        f(&mut x.dst0); f(&mut x.src0); f(&mut x.dst1); f(&mut x.src1);
+                    $(Op::$un(x) => { f(&mut x.dst, W); f(&mut x.src, R); })*
+                    $(Op::$ut(x) => { f(&mut x.dst, W); f(&mut x.src, R); })*
+                    $(Op::$bin(x) => { f(&mut x.dst, W); f(&mut x.a, R); f(&mut x.b, R); })*
+                    $(Op::$bt(x) => { f(&mut x.dst, W); f(&mut x.a, R); f(&mut x.b, R); })*
+                    $(Op::$bi(x) => { f(&mut x.dst, W); f(&mut x.a, R); })*
+                    $(Op::$bz(x) => f(&mut x.cond, R),)*
+                    $(Op::$bc(x) => { f(&mut x.a, R); f(&mut x.b, R); })*
+                    $(Op::$bci(x) => f(&mut x.a, R),)*
+                    $(Op::$ld(x) => { f(&mut x.dst, W); f(&mut x.addr, R); })*
+                    $(Op::$st(x) => { f(&mut x.addr, R); f(&mut x.value, R); })*
+                    $(Op::$ldx(x) => { f(&mut x.dst, W); f(&mut x.a, R); f(&mut x.b, R); })*
+                    $(Op::$stx(x) => { f(&mut x.a, R); f(&mut x.b, R); f(&mut x.value, R); })*
+                    $(Op::$abc(x) => { f(&mut x.dst, W); f(&mut x.a, R); f(&mut x.b, R); })*
+                    $(Op::$abi(x) => { f(&mut x.dst, W); f(&mut x.a, R); })*
+                    $(Op::$anb(x) => { f(&mut x.dst, W); f(&mut x.a, R); })*
+                    $(Op::$b2(x) => {
+                        f(&mut x.t, W); f(&mut x.a, R); f(&mut x.b, R); f(&mut x.dst, W); f(&mut x.c, R);
+                    })*
+                    $(Op::$ib(x) => { f(&mut x.t, W); f(&mut x.a, R); f(&mut x.dst, W); f(&mut x.c, R); })*
+                    $(Op::$lb(x) => { f(&mut x.ld, W); f(&mut x.addr, R); f(&mut x.dst, W); f(&mut x.b, R); })*
+                    $(Op::$bs(x) => { f(&mut x.dst, W); f(&mut x.a, R); f(&mut x.b, R); f(&mut x.addr, R); })*
+                    Op::BrTable(x) => f(&mut x.index, R),
+                    Op::Return1(src) => f(src, R),
+                    Op::CallIndirect(x) | Op::ReturnCallIndirect(x) => f(&mut x.index, R),
+                    Op::Copy(x) => { f(&mut x.dst, W); f(&mut x.src, R); }
+                    Op::CopyBr(x) => { f(&mut x.dst, W); f(&mut x.src, R); }
+                    Op::Copy2(x) | Op::Copy2Br(Copy2Br { copies: x, .. }) => {
+                        f(&mut x.dst0, W); f(&mut x.src0, R); f(&mut x.dst1, W); f(&mut x.src1, R);
                     }
-                    Op::I32AddImm2(x) => { f(&mut x.dst0); f(&mut x.a0); f(&mut x.dst1); f(&mut x.a1); }
-                    Op::Const32(x) => f(&mut x.dst),
-                    Op::Const64(x) => f(&mut x.dst),
-                    Op::Select(x) => { f(&mut x.dst); f(&mut x.cond); f(&mut x.a); f(&mut x.b); }
-                    Op::GlobalGet(x) | Op::GlobalSet(x) | Op::RefFunc(x)
-                    | Op::MemorySize(x) | Op::TableSize(x) => f(&mut x.slot),
-                    Op::LoadExt(x) | Op::StoreExt(x) => { f(&mut x.value); f(&mut x.addr); }
-                    Op::MemoryGrow(x) | Op::TableGet(x) | Op::TableSet(x) => { f(&mut x.a); f(&mut x.b); }
+                    Op::I32AddImm2(x) => {
+                        f(&mut x.dst0, W); f(&mut x.a0, R); f(&mut x.dst1, W); f(&mut x.a1, R);
+                    }
+                    Op::Const32(x) => f(&mut x.dst, W),
+                    Op::Const64(x) => f(&mut x.dst, W),
+                    Op::Select(x) => {
+                        f(&mut x.dst, W); f(&mut x.cond, R); f(&mut x.a, R); f(&mut x.b, R);
+                    }
+                    Op::GlobalGet(x) | Op::RefFunc(x) | Op::MemorySize(x) | Op::TableSize(x) => {
+                        f(&mut x.slot, W)
+                    }
+                    Op::GlobalSet(x) => f(&mut x.slot, R),
+                    Op::LoadExt(x) => { f(&mut x.value, W); f(&mut x.addr, R); }
+                    Op::StoreExt(x) => { f(&mut x.value, R); f(&mut x.addr, R); }
+                    Op::MemoryGrow(x) | Op::TableGet(x) => { f(&mut x.a, W); f(&mut x.b, R); }
+                    Op::TableSet(x) => { f(&mut x.a, R); f(&mut x.b, R); }
                     Op::MemoryFill(x) | Op::MemoryCopy(x) | Op::MemoryInit(x)
                     | Op::TableFill(x) | Op::TableCopy(x) | Op::TableInit(x) => {
-                        f(&mut x.a); f(&mut x.b); f(&mut x.c);
+                        f(&mut x.a, R); f(&mut x.b, R); f(&mut x.c, R);
                     }
-                    Op::TableGrow(x) => { f(&mut x.dst); f(&mut x.init); f(&mut x.delta); }
+                    Op::TableGrow(x) => { f(&mut x.dst, W); f(&mut x.init, R); f(&mut x.delta, R); }
                     Op::Trap(()) | Op::Br(_) | Op::Return0(()) | Op::Return(_)
                     | Op::CallInternal(_) | Op::Call(_) | Op::ReturnCallInternal(_)
                     | Op::ReturnCall(_) | Op::DataDrop(_) | Op::ElemDrop(_)
@@ -988,6 +972,13 @@ macro_rules! define_op {
 }
 
 for_each_op!(define_op!);
+
+/// How an op uses a slot operand ([`Op::for_each_operand_mut`]).
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub(crate) enum Role {
+    Read,
+    Write,
+}
 
 /// The operand of a commutative binary operation `(a, b)` that is not
 /// `t`, if one of them is `t` (the result of the operation fused before it).

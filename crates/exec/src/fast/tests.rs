@@ -576,3 +576,54 @@ fn constant_address_additions_fuse_and_wrap_like_the_add() {
     // -17 + 16 wraps to 0xffff_ffff.
     assert!(copy.call(&mut store, (100, -17)).is_err());
 }
+
+/// The operand table's roles, where ops of one payload type use a slot in
+/// different ways (what the clearing dataflow and the address fusions rely
+/// on), and the slot visitors made from it.
+#[test]
+fn operands_have_their_roles() {
+    use super::code::{Bin2, Call, MemExt, Role, Slot, SlotIndex, Slots2Index};
+    let roles = |mut op: Op| {
+        let mut seen: Vec<(Slot, Role)> = Vec::new();
+        op.for_each_operand_mut(|slot, role| seen.push((*slot, role)));
+        seen.sort_by_key(|&(slot, _)| slot);
+        seen
+    };
+    use Role::{Read as R, Write as W};
+    let two = Slots2Index {
+        a: 1,
+        b: 2,
+        index: 0,
+    };
+    assert_eq!(roles(Op::MemoryGrow(two)), [(1, W), (2, R)]);
+    assert_eq!(roles(Op::TableSet(two)), [(1, R), (2, R)]);
+    let one = SlotIndex { slot: 3, index: 0 };
+    assert_eq!(roles(Op::GlobalGet(one)), [(3, W)]);
+    assert_eq!(roles(Op::GlobalSet(one)), [(3, R)]);
+    let ext = MemExt {
+        kind: 0,
+        value: 4,
+        addr: 5,
+        memarg: 0,
+    };
+    assert_eq!(roles(Op::LoadExt(ext)), [(4, W), (5, R)]);
+    assert_eq!(roles(Op::StoreExt(ext)), [(4, R), (5, R)]);
+    // A fused pair: its intermediate is written, and read again when it is
+    // the second operation's operand.
+    let fused = Op::F64MulAdd(Bin2 {
+        t: 6,
+        a: 7,
+        b: 8,
+        dst: 9,
+        c: 6,
+    });
+    assert_eq!(roles(fused), [(6, W), (6, R), (7, R), (8, R), (9, W)]);
+    let mut writes = Vec::new();
+    assert!(fused.for_each_write(|slot| writes.push(slot)));
+    assert_eq!(writes, [6, 9]);
+    let mut slots = Vec::new();
+    fused.for_each_slot(|slot| slots.push(slot));
+    assert_eq!(slots, [6, 7, 8, 9, 6]);
+    // A call's results are in its list: its writes are not all in the op.
+    assert!(!Op::CallInternal(Call { func: 0, list: 0 }).for_each_write(|_| {}));
+}

@@ -28,13 +28,12 @@ use wasmparser::{BlockType, BrTable, Operator};
 use zwasm_decode::Module;
 use zwasm_ir_reg::{FloatCC, IntCC, MemArg, Opcode, straight_line_opcode};
 
-use super::effects::regular_effects;
 use super::emit::Emitted;
 use super::forms::{Access, Cond, Operand, access, binary_forms, fits_imm, unary_form};
 use super::peephole::Code;
 use crate::fast::code::{
     Bin, BinImm, BrTable as FastBrTable, Bulk, Call, CallIndirect, Const32, Const64, Load, Op,
-    Select, Slot, SlotIndex, Slots2Index, Store, TableGrow, Un,
+    Role, Select, Slot, SlotIndex, Slots2Index, Store, TableGrow, Un,
 };
 
 /// The opcode of a plain operator (`None` for the others).
@@ -1437,76 +1436,32 @@ fn locals_read_before_written(
             .get(start..start + len)
             .map_or(u64::MAX, |slots| slots.iter().fold(0, |m, &s| m | bit(s)))
     };
-    // Per op: the locals it reads and writes (as masks).
-    // Renames `op`'s constant slots too (one pass over the code for both).
+    // Per op: the locals it reads and writes (as masks); renames its
+    // constant slots too (one pass over the code for both).
+    let counted = |at: u32| lists.get(at as usize).map_or(0, |&n| n as usize);
     let effects = |op: &mut Op| -> (u64, u64) {
-        if let Some(effects) = regular_effects(op, rename, bit) {
-            return effects;
-        }
-        op.for_each_slot_mut(rename);
-        let op = &*op;
-        // The slot operands, in order (at most five per op).
-        let mut slots = [None::<Slot>; 8];
-        let mut slot_count = 0;
-        let mut touched = 0;
-        op.for_each_slot(|slot| {
-            if let Some(entry) = slots.get_mut(slot_count) {
-                *entry = Some(slot);
+        let (mut reads, mut writes) = (0, 0);
+        op.for_each_operand_mut(|slot, role| {
+            rename(slot);
+            match role {
+                Role::Read => reads |= bit(*slot),
+                Role::Write => writes |= bit(*slot),
             }
-            slot_count += 1;
-            touched |= bit(slot);
         });
-        // Calls and multi-value returns read their list's slots; calls
+        // Calls and multi-value returns also read their list's slots; calls
         // write only temporaries (their results).
-        let call_list = match *op {
+        match *op {
             Op::CallInternal(call)
             | Op::Call(call)
             | Op::ReturnCallInternal(call)
-            | Op::ReturnCall(call) => Some(call.list),
-            Op::CallIndirect(call) | Op::ReturnCallIndirect(call) => Some(call.list),
-            _ => None,
-        };
-        // Most ops name no declared local: nothing to learn from their
-        // writes (every op but the list ones names all it writes).
-        if touched == 0
-            && slot_count <= slots.len()
-            && call_list.is_none()
-            && !matches!(op, Op::Return(_))
-        {
-            debug_assert!(op.for_each_write(|_| {}));
-            return (0, 0);
-        }
-        let mut writes = [None::<Slot>; 4];
-        let mut count = 0;
-        let known = op.for_each_write(|slot| {
-            if let Some(entry) = writes.get_mut(count) {
-                *entry = Some(slot);
+            | Op::ReturnCall(call) => reads |= list(call.list, 2, counted(call.list)),
+            Op::CallIndirect(call) | Op::ReturnCallIndirect(call) => {
+                reads |= list(call.list, 2, counted(call.list));
             }
-            count += 1;
-        });
-        let mut reads = 0;
-        let mut unmatched = writes;
-        let mut read = |slot: Slot| {
-            if let Some(entry) = unmatched.iter_mut().find(|entry| **entry == Some(slot)) {
-                *entry = None;
-            } else {
-                reads |= bit(slot);
-            }
-        };
-        if slot_count <= slots.len() {
-            slots.iter().flatten().for_each(|&slot| read(slot));
-        } else {
-            op.for_each_slot(read);
-        }
-        let counted = |at: u32| lists.get(at as usize).map_or(0, |&n| n as usize);
-        match (call_list, *op) {
-            (Some(at), _) => reads |= list(at, 2, counted(at)),
-            (None, Op::Return(at)) => reads |= list(at, 1, counted(at)),
-            _ if !known || count > writes.len() => return (u64::MAX, 0),
+            Op::Return(at) => reads |= list(at, 1, counted(at)),
             _ => {}
         }
-        let written = writes.iter().flatten().fold(0, |m, &s| m | bit(s));
-        (reads, written)
+        (reads, writes)
     };
     let len = code.len();
     if zeroed >= len {

@@ -5,7 +5,6 @@
 mod alloc;
 mod analyze;
 mod direct;
-mod effects;
 mod emit;
 mod forms;
 mod liveness;
