@@ -406,6 +406,70 @@ fn translate_directly_repeatedly() {
     println!("translating every function {best:?} ({functions} functions, {ops} ops)");
 }
 
+/// The size of the code section of `bytes`, the unit of translation rates.
+fn code_section_bytes(bytes: &[u8]) -> usize {
+    wasmparser::Parser::new(0)
+        .parse_all(bytes)
+        .find_map(|payload| match payload {
+            Ok(wasmparser::Payload::CodeSectionStart { size, .. }) => Some(size as usize),
+            _ => None,
+        })
+        .unwrap_or(0)
+}
+
+/// Times the direct translation alone of every C benchmark module
+/// (`benches/c/*.wasm`) as `cargo xtask bench` does for "fast: translate
+/// only" (`Module::precompile_all` of a fresh module, the median of
+/// `$ZWASM_REPEAT` runs per module, default 200) and prints the rate in MB/s
+/// of code section, also from each module's best run: `cargo test --release
+/// -p zwasm --lib translate_corpus_repeatedly -- --ignored --nocapture`.
+#[test]
+#[ignore]
+fn translate_corpus_repeatedly() {
+    let root = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../../benches/c");
+    let repeat: usize = std::env::var("ZWASM_REPEAT")
+        .ok()
+        .and_then(|n| n.parse().ok())
+        .unwrap_or(200);
+    let mut paths: Vec<_> = std::fs::read_dir(root)
+        .expect("benches/c")
+        .map(|entry| entry.expect("entry").path())
+        .filter(|path| path.extension().is_some_and(|ext| ext == "wasm"))
+        .collect();
+    paths.sort();
+    let engine = interp_engine();
+    let (mut bytes, mut median, mut best) = (0usize, Duration::ZERO, Duration::ZERO);
+    for path in &paths {
+        let wasm = std::fs::read(path).expect("readable module");
+        let mut samples: Vec<Duration> = (0..repeat.max(1))
+            .map(|_| {
+                let module = Module::new(&engine, &wasm).expect("valid module");
+                let started = Instant::now();
+                module.precompile_all().expect("translates");
+                started.elapsed()
+            })
+            .collect();
+        samples.sort();
+        let size = code_section_bytes(&wasm);
+        let mb_per_s = |time: Duration| size as f64 / 1e6 / time.as_secs_f64();
+        println!(
+            "{:>16}: {size:6} bytes, median {:.1} MB/s, best {:.1} MB/s",
+            path.file_stem().and_then(|s| s.to_str()).unwrap_or("?"),
+            mb_per_s(samples[samples.len() / 2]),
+            mb_per_s(samples[0]),
+        );
+        bytes += size;
+        median += samples[samples.len() / 2];
+        best += samples[0];
+    }
+    let mb_per_s = |time: Duration| bytes as f64 / 1e6 / time.as_secs_f64();
+    println!(
+        "all: {bytes} bytes, median {:.1} MB/s, best {:.1} MB/s",
+        mb_per_s(median),
+        mb_per_s(best)
+    );
+}
+
 /// The interpreter translates every function of the benchmark programs and
 /// the WAT corpus straight from wasm (none is left to the ir-reg path).
 #[test]

@@ -29,11 +29,12 @@ use zwasm_decode::Module;
 use zwasm_ir_reg::{FloatCC, IntCC, MemArg, Opcode, straight_line_opcode};
 
 use super::emit::Emitted;
+use super::finish::{Cleared, kept, retarget, thread_jumps};
 use super::forms::{Access, Cond, Operand, access, binary_forms, fits_imm, unary_form};
 use super::peephole::Code;
 use crate::fast::code::{
     Bin, BinImm, BrTable as FastBrTable, Bulk, Call, CallIndirect, Const32, Const64, Load, Op,
-    Role, Select, Slot, SlotIndex, Slots2Index, Store, TableGrow, Un,
+    Select, Slot, SlotIndex, Slots2Index, Store, TableGrow, Un,
 };
 
 /// The opcode of a plain operator (`None` for the others).
@@ -110,6 +111,12 @@ struct Frame {
     else_branch: Option<usize>,
     /// Opened in reachable code (a frame opened in dead code is all dead).
     live: bool,
+    /// The declared locals definitely written wherever a branch to the
+    /// frame's end comes from (all ones: none yet).
+    written_at_label: u64,
+    /// `If`: the declared locals definitely written at the `if`, where its
+    /// else arm starts.
+    written_at_else: u64,
 }
 
 /// Why direct translation stopped.
@@ -119,7 +126,7 @@ pub(crate) enum Stop {
     /// large for its simple layout, an unsupported operator).
     Unsupported,
     /// A translator bug or an inconsistency in the validated input.
-    Internal(String),
+    Internal(&'static str),
 }
 
 /// Allocations reused from one function to the next.
@@ -130,35 +137,24 @@ pub(crate) struct Scratch {
     spare_patches: Vec<Vec<Patch>>,
     depths: Vec<u32>,
     pending: Vec<(Patch, usize)>,
-    /// The clearing dataflow's per-op view of the code.
-    flows: Vec<OpFlow>,
-    /// The clearing dataflow's state per op.
-    written: Vec<u64>,
-    /// The branch target of each op of the code after jump threading.
-    branch_targets: Vec<u32>,
+    /// The ops that hold a branch target (not `br_table` cases), ascending.
+    branches: Vec<u32>,
+    /// The `br_table` ops.
+    tables: Vec<u32>,
     /// The code being translated and its offsets (copied out exactly
     /// sized when done).
     ops: Vec<Op>,
     offsets: Vec<u32>,
-    /// The operator reader's control stack.
-    reader: Option<wasmparser::OperatorsReaderAllocations>,
+    /// The side tables being built (also copied out exactly sized).
+    lists: Vec<Slot>,
+    targets: Vec<u32>,
+    imms: Vec<(u32, u64)>,
+    consts: Vec<u64>,
 }
 
 impl std::fmt::Debug for Scratch {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.debug_struct("Scratch").finish_non_exhaustive()
-    }
-}
-
-impl Scratch {
-    /// The operator reader's allocations, for one body.
-    pub fn take_reader_allocations(&mut self) -> wasmparser::OperatorsReaderAllocations {
-        self.reader.take().unwrap_or_default()
-    }
-
-    /// Keeps the operator reader's allocations for the next body.
-    pub fn keep_reader_allocations(&mut self, allocations: wasmparser::OperatorsReaderAllocations) {
-        self.reader = Some(allocations);
     }
 }
 
@@ -185,6 +181,15 @@ pub(crate) struct DirectTranslator<'a> {
     /// [`const_slot_name`]`(k)` until `finish` places them after the
     /// operand stack (`FastFunc::consts`).
     consts: Vec<u64>,
+    /// The declared locals (bit `i`: local `params + i`, the first 64)
+    /// definitely written on every path to the op translated next (not
+    /// kept up in unreachable code, which emits nothing).
+    written: u64,
+    /// The declared locals some path reads before writing them: those
+    /// keep their clearing op. Structured control makes this one pass: a
+    /// loop's header sees what its entry sees (every path around the loop
+    /// only adds writes), a label what all its branches see.
+    read_first: u64,
 }
 
 /// Most constant slots per function: every call writes them all.
@@ -196,34 +201,41 @@ fn const_slot_name(k: usize) -> Slot {
     Slot::MAX - k as Slot
 }
 
-/// The constant a slot name stands for, if it is one.
-fn const_of_slot_name(slot: Slot) -> Option<usize> {
-    let k = usize::from(Slot::MAX - slot);
-    (k < MAX_CONST_SLOTS).then_some(k)
+/// Where the constant slots' names (`Slot::MAX - k` for constant `k`, from
+/// `from` up) go: after the operand stack, from `base`.
+#[derive(Clone, Copy, Debug)]
+pub(crate) struct ConstNames {
+    from: u32,
+    base: usize,
 }
 
-/// Gives a constant's slot name its place after the operand stack, which
-/// starts at `base`.
-#[inline(always)]
-fn rename_const(slot: &mut Slot, base: usize) {
-    if let Some(k) = const_of_slot_name(*slot) {
-        *slot = (base + k) as Slot;
-    }
-}
+impl ConstNames {
+    /// No constant slots: no slot is a name.
+    const NONE: ConstNames = ConstNames {
+        from: u32::MAX,
+        base: 0,
+    };
 
-/// Renames the constants' slots of `code` (`rename_to`: where they start).
-fn rename_consts(code: &mut [Op], rename_to: Option<usize>) {
-    if let Some(base) = rename_to {
-        for op in code {
-            op.for_each_slot_mut(|slot| rename_const(slot, base));
+    /// Gives `slot` its place if it is a constant's name.
+    #[inline(always)]
+    pub fn rename(self, slot: &mut Slot) {
+        if u32::from(*slot) >= self.from {
+            *slot = (self.base + usize::from(Slot::MAX - *slot)) as Slot;
         }
     }
 }
 
 type Step = Result<(), Stop>;
 
-fn internal(message: &str) -> Stop {
-    Stop::Internal(message.to_string())
+/// The buffer `buffer` held, emptied (its allocation reused).
+fn cleared<T>(buffer: &mut Vec<T>) -> Vec<T> {
+    let mut taken = std::mem::take(buffer);
+    taken.clear();
+    taken
+}
+
+fn internal(message: &'static str) -> Stop {
+    Stop::Internal(message)
 }
 
 impl<'a> DirectTranslator<'a> {
@@ -236,19 +248,23 @@ impl<'a> DirectTranslator<'a> {
     ) -> DirectTranslator<'a> {
         scratch.stack.clear();
         scratch.frames.clear();
+        scratch.branches.clear();
+        scratch.tables.clear();
         // About one op per two bytes of body: no regrowing on the way.
         let code = Code::reusing(
             std::mem::take(&mut scratch.ops),
             std::mem::take(&mut scratch.offsets),
             body_bytes / 2 + 4,
         );
+        let (lists, targets) = (cleared(&mut scratch.lists), cleared(&mut scratch.targets));
+        let (imms, consts) = (cleared(&mut scratch.imms), cleared(&mut scratch.consts));
         let mut translator = DirectTranslator {
             module,
             scratch,
             code,
-            lists: Vec::new(),
-            targets: Vec::new(),
-            imms: Vec::new(),
+            lists,
+            targets,
+            imms,
             locals: params,
             params,
             results,
@@ -257,68 +273,95 @@ impl<'a> DirectTranslator<'a> {
             max_out: 0,
             reachable: true,
             offset: u32::MAX,
-            consts: Vec::new(),
+            consts,
+            written: 0,
+            read_first: 0,
         };
         translator.push_frame(Kind::Function, 0, 0, results, true);
         translator
     }
 
-    /// The emitted code and the frame size it needs.
-    pub fn finish(self) -> Result<(Emitted, u32), Stop> {
+    /// The emitted code, the frame size it needs, and the final numbers of
+    /// the constant slots the code still names (the lists are renamed).
+    pub fn finish(self) -> Result<(Emitted, u32, ConstNames), Stop> {
         if !self.scratch.frames.is_empty() {
             return Err(internal("body ended with open frames"));
         }
         let mut frame_size = self.locals + self.max_height;
         let mut code = self.code.ops;
+        let offsets = self.code.offsets;
         let mut lists = self.lists;
-        let mut rename_to = None;
+        let mut targets = self.targets;
+        let scratch = self.scratch;
+        #[cfg(debug_assertions)]
+        if !super::finish::branches_recorded(&code, &scratch.branches, &scratch.tables) {
+            return Err(internal("branches recorded wrongly"));
+        }
+        thread_jumps(&mut code, &scratch.branches);
+        let mut names = ConstNames::NONE;
         if !self.consts.is_empty() {
             // The constant slots follow the operand stack.
-            if frame_size + MAX_CONST_SLOTS > usize::from(const_slot_name(MAX_CONST_SLOTS - 1)) {
+            let from = const_slot_name(MAX_CONST_SLOTS - 1);
+            if frame_size + MAX_CONST_SLOTS > usize::from(from) {
                 return Err(Stop::Unsupported);
             }
-            // The ops are renamed after jump threading, in the pass of the
-            // clearing dataflow (`drop_dead_zeroing`): threading only copies
-            // ops and compares slots, which renaming keeps apart.
-            rename_to = Some(frame_size);
+            names = ConstNames {
+                from: u32::from(from),
+                base: frame_size,
+            };
             // The lists also hold their lengths, which stay far below the
             // names of constants (at most 1,000 parameters or results).
-            lists
-                .iter_mut()
-                .for_each(|slot| rename_const(slot, frame_size));
+            lists.iter_mut().for_each(|slot| names.rename(slot));
             frame_size += self.consts.len();
         }
-        let mut offsets = self.code.offsets;
-        let mut targets = self.targets;
-        let branch_targets = &mut self.scratch.branch_targets;
-        thread_jumps(&mut code, branch_targets);
-        drop_dead_zeroing(
-            self.scratch,
-            &mut code,
-            &mut offsets,
-            &mut targets,
-            &lists,
-            FrameLocals {
-                params: self.params,
-                zeroed: self.locals - self.params,
-                rename_to,
-            },
-        );
-        // Exactly sized copies; the buffers serve the next function.
+        // Up to 64 declared locals lose the clearing no path needs (beyond
+        // that, every local stays cleared).
+        let zeroed = self.locals - self.params;
+        let mut keep = u64::MAX;
+        if zeroed > 0 && zeroed <= 64 {
+            let every_local = u64::MAX >> (64 - zeroed);
+            let read_first = self.read_first & every_local;
+            #[cfg(debug_assertions)]
+            {
+                let by_dataflow =
+                    super::finish::read_before_written(&code, &lists, self.params, zeroed);
+                if read_first != by_dataflow & every_local {
+                    eprintln!("clearing: {read_first:#x}, by the dataflow: {by_dataflow:#x}");
+                    return Err(internal("clearing analysis disagrees with the dataflow"));
+                }
+            }
+            keep = read_first | !every_local;
+            let removed = zeroed - read_first.count_ones() as usize;
+            if removed > 0 {
+                retarget(Cleared {
+                    code: &mut code,
+                    targets: &mut targets,
+                    branches: &scratch.branches,
+                    tables: &scratch.tables,
+                    removed,
+                });
+            }
+        }
+        // Exactly sized copies (without the clearing ops no path needs);
+        // the buffers serve the next function.
         let emitted = Emitted {
-            code: code.as_slice().to_vec(),
-            offsets: offsets.as_slice().to_vec(),
-            lists,
-            targets,
-            imms: self.imms,
+            code: kept(&code, keep, zeroed),
+            offsets: kept(&offsets, keep, zeroed),
+            lists: lists.as_slice().to_vec(),
+            targets: targets.as_slice().to_vec(),
+            imms: self.imms.as_slice().to_vec(),
             max_out: self.max_out,
             used_scratch: false,
             loops: Vec::new(),
-            consts: self.consts,
+            consts: self.consts.as_slice().to_vec(),
         };
-        self.scratch.ops = code;
-        self.scratch.offsets = offsets;
-        Ok((emitted, frame_size as u32))
+        scratch.ops = code;
+        scratch.offsets = offsets;
+        scratch.lists = lists;
+        scratch.targets = targets;
+        scratch.imms = self.imms;
+        scratch.consts = self.consts;
+        Ok((emitted, frame_size as u32, names))
     }
 
     fn take_patches(&mut self) -> Vec<Patch> {
@@ -385,7 +428,10 @@ impl<'a> DirectTranslator<'a> {
     /// constant's is a constant slot ([`Self::const_slot`]).
     fn slot_at(&mut self, height: usize) -> Result<Slot, Stop> {
         match self.entry(height)? {
-            Entry::Local(slot) => Ok(slot),
+            Entry::Local(slot) => {
+                self.note_read(slot);
+                Ok(slot)
+            }
             Entry::Temp => Ok(self.temp(height)),
             Entry::Const { bits, narrow } => Ok(self.const_slot(height, bits, narrow)),
         }
@@ -447,6 +493,31 @@ impl<'a> DirectTranslator<'a> {
         Ok(any)
     }
 
+    // --- clearing analysis ---
+
+    /// The bit of declared local `slot` in the clearing masks (0 for a
+    /// parameter or a local beyond the first 64 declared).
+    fn local_bit(&self, slot: Slot) -> u64 {
+        match (slot as usize).checked_sub(self.params) {
+            Some(i) if i < 64 => 1 << i,
+            _ => 0,
+        }
+    }
+
+    /// An op about to be emitted reads local `slot`.
+    fn note_read(&mut self, slot: Slot) {
+        self.read_first |= self.local_bit(slot) & !self.written;
+    }
+
+    /// A branch to frame `index`'s end from here.
+    fn note_branch(&mut self, index: usize) {
+        let written = self.written;
+        let frame = &mut self.scratch.frames[index];
+        if frame.kind != Kind::Loop {
+            frame.written_at_label &= written;
+        }
+    }
+
     // --- emission ---
 
     fn emit(&mut self, op: Op) {
@@ -473,7 +544,12 @@ impl<'a> DirectTranslator<'a> {
     /// Writes `entry` (the operand at `height`) to slot `dst`.
     fn write_entry(&mut self, dst: Slot, entry: Entry, height: usize) {
         match entry {
-            Entry::Local(slot) => self.copy(dst, slot),
+            Entry::Local(slot) => {
+                if dst != slot {
+                    self.note_read(slot);
+                }
+                self.copy(dst, slot);
+            }
             Entry::Temp => self.copy(dst, self.temp(height)),
             Entry::Const { bits, narrow } => self.constant(dst, bits, narrow),
         }
@@ -482,7 +558,17 @@ impl<'a> DirectTranslator<'a> {
     /// An unconditional jump to `target` (merged with a copy right before
     /// it); the index of the op holding the target.
     fn jump(&mut self, target: u32) -> usize {
-        self.code.push_jump(target, self.offset)
+        let at = self.code.push_jump(target, self.offset);
+        self.scratch.branches.push(at as u32);
+        at
+    }
+
+    /// A conditional branch (fused with the op before it where a fusion
+    /// applies); the index of the op holding the target.
+    fn push_branch(&mut self, op: Op) -> usize {
+        let at = self.code.push_branch(op, self.offset);
+        self.scratch.branches.push(at as u32);
+        at
     }
 
     fn set_target(&mut self, patch: Patch, pc: u32) {
@@ -548,6 +634,7 @@ impl<'a> DirectTranslator<'a> {
 
     /// Branches to frame `index`'s label (its values already moved).
     fn jump_to_label(&mut self, index: usize) {
+        self.note_branch(index);
         let frame = &self.scratch.frames[index];
         if frame.kind == Kind::Loop {
             let head = frame.head;
@@ -560,6 +647,7 @@ impl<'a> DirectTranslator<'a> {
 
     /// Arranges for the branch op at `at` to reach frame `index`'s label.
     fn target_label(&mut self, at: usize, index: usize) {
+        self.note_branch(index);
         let frame = &self.scratch.frames[index];
         if frame.kind == Kind::Loop {
             let head = frame.head;
@@ -599,6 +687,8 @@ impl<'a> DirectTranslator<'a> {
             patches,
             else_branch: None,
             live,
+            written_at_label: u64::MAX,
+            written_at_else: u64::MAX,
         });
     }
 
@@ -614,9 +704,10 @@ impl<'a> DirectTranslator<'a> {
         Ok(())
     }
 
-    /// A frame opened in dead code (only its `end` matters).
-    fn open_dead(&mut self) {
-        self.push_frame(Kind::Block, self.scratch.stack.len(), 0, 0, false);
+    /// A frame opened in dead code (only its `end` matters, and its kind
+    /// to the operator reader: [`wasmparser::FrameStack`]).
+    fn open_dead(&mut self, kind: Kind) {
+        self.push_frame(kind, self.scratch.stack.len(), 0, 0, false);
     }
 
     fn open_loop(&mut self, ty: BlockType) -> Step {
@@ -663,10 +754,12 @@ impl<'a> DirectTranslator<'a> {
         let (cond, a, b) = self.condition()?;
         self.open(Kind::If, params, results)?;
         let op = Self::branch_op(cond.negate(), a, b, UNPATCHED)?;
-        let at = self.code.push_branch(op, self.offset);
+        let at = self.push_branch(op);
         self.code.label();
+        let written = self.written;
         if let Some(frame) = self.scratch.frames.last_mut() {
             frame.else_branch = Some(at);
+            frame.written_at_else = written;
         }
         Ok(())
     }
@@ -679,6 +772,7 @@ impl<'a> DirectTranslator<'a> {
         };
         if self.reachable {
             self.move_values(height, results)?;
+            self.note_branch(index);
             let at = self.jump(UNPATCHED);
             self.scratch.frames[index].patches.push(Patch::Op(at));
         }
@@ -686,6 +780,7 @@ impl<'a> DirectTranslator<'a> {
         if let Some(at) = self.scratch.frames[index].else_branch.take() {
             self.set_target(Patch::Op(at), here);
         }
+        self.written = self.scratch.frames[index].written_at_else;
         self.truncate(height);
         for _ in 0..params {
             self.push(Entry::Temp)?;
@@ -725,11 +820,17 @@ impl<'a> DirectTranslator<'a> {
             self.move_values(frame.height, frame.results)?;
         }
         let mut reachable = self.reachable || !frame.patches.is_empty();
+        let mut written = frame.written_at_label;
+        if self.reachable {
+            written &= self.written;
+        }
         let here = self.code.label();
         if let Some(at) = frame.else_branch.take() {
             self.set_target(Patch::Op(at), here);
             reachable = true;
+            written &= frame.written_at_else;
         }
+        self.written = written;
         for patch in frame.patches.drain(..) {
             self.set_target(patch, here);
         }
@@ -759,11 +860,11 @@ impl<'a> DirectTranslator<'a> {
         let (base, arity) = (self.scratch.frames[index].height, self.label_arity(index));
         if self.in_place(base, arity)? {
             let op = Self::branch_op(cond, a, b, UNPATCHED)?;
-            let at = self.code.push_branch(op, self.offset);
+            let at = self.push_branch(op);
             self.target_label(at, index);
         } else {
             let op = Self::branch_op(cond.negate(), a, b, UNPATCHED)?;
-            let skip = self.code.push_branch(op, self.offset);
+            let skip = self.push_branch(op);
             self.move_values(base, arity)?;
             self.jump_to_label(index);
             let here = self.code.label();
@@ -779,11 +880,11 @@ impl<'a> DirectTranslator<'a> {
         let mut depths = std::mem::take(&mut self.scratch.depths);
         depths.clear();
         for target in table.targets() {
-            depths.push(target.map_err(|error| Stop::Internal(error.to_string()))?);
+            depths.push(target.map_err(|_| internal("br_table target unreadable"))?);
         }
         depths.push(table.default());
         let start = self.targets.len();
-        self.code.push_raw(
+        let at = self.code.push_raw(
             Op::BrTable(FastBrTable {
                 index,
                 targets: start as u32,
@@ -791,6 +892,7 @@ impl<'a> DirectTranslator<'a> {
             }),
             self.offset,
         );
+        self.scratch.tables.push(at as u32);
         let mut pending = std::mem::take(&mut self.scratch.pending);
         pending.clear();
         for &depth in &depths {
@@ -808,6 +910,7 @@ impl<'a> DirectTranslator<'a> {
                 let head = frame.head;
                 self.set_target(patch, head);
             } else {
+                self.note_branch(frame_index);
                 self.scratch.frames[frame_index].patches.push(patch);
             }
         }
@@ -854,6 +957,10 @@ impl<'a> DirectTranslator<'a> {
     fn set_local(&mut self, local: u32, entry: Entry, height: usize) -> Step {
         let local = Slot::try_from(local).map_err(|_| Stop::Unsupported)?;
         let preserved = self.preserve(Some(local))?;
+        // Every `local.set` writes the local, except one of its own value.
+        if entry != Entry::Local(local) {
+            self.written |= self.local_bit(local);
+        }
         let temp = self.temp(height);
         // Result retargeting: the op that computed the value writes the
         // local instead.
@@ -1262,8 +1369,16 @@ impl<'a> DirectTranslator<'a> {
     fn translate(&mut self, operator: &Operator<'_>) -> Step {
         if !self.reachable {
             return match operator {
-                Operator::Block { .. } | Operator::Loop { .. } | Operator::If { .. } => {
-                    self.open_dead();
+                Operator::Block { .. } => {
+                    self.open_dead(Kind::Block);
+                    Ok(())
+                }
+                Operator::Loop { .. } => {
+                    self.open_dead(Kind::Loop);
+                    Ok(())
+                }
+                Operator::If { .. } => {
+                    self.open_dead(Kind::If);
                     Ok(())
                 }
                 Operator::Else => {
@@ -1366,12 +1481,19 @@ impl<'a> DirectTranslator<'a> {
 
 /// Each visit builds the operator it was given and translates it: the
 /// reader hands over the decoded immediates without the round trip of an
-/// `Operator` through `Result`s (`OperatorsReader::read`).
+/// `Operator` through `Result`s (`OperatorsReader::read`). An operator
+/// whose immediates own nothing is forgotten rather than dropped, so that
+/// no visit calls the drop glue of every kind of `Operator`.
 macro_rules! visit_by_operator {
     ($(@$proposal:ident $op:ident $({ $($arg:ident: $argty:ty),* })? => $visit:ident ($($ann:tt)*))*) => {
         $(
             fn $visit(&mut self $($(,$arg: $argty)*)?) -> Step {
-                self.translate(&Operator::$op $({ $($arg),* })?)
+                let operator = Operator::$op $({ $($arg),* })?;
+                let step = self.translate(&operator);
+                if $($(!std::mem::needs_drop::<$argty>() &&)*)? true {
+                    std::mem::forget(operator);
+                }
+                step
             }
         )*
     };
@@ -1381,6 +1503,19 @@ impl<'a> wasmparser::VisitOperator<'a> for DirectTranslator<'_> {
     type Output = Step;
 
     wasmparser::for_each_visit_operator!(visit_by_operator);
+}
+
+/// The translator's frames are the reader's control stack (which checks
+/// only that `else` is in an `if`, and that nothing follows the body's
+/// `end`): the reader keeps none of its own.
+impl wasmparser::FrameStack for DirectTranslator<'_> {
+    fn current_frame(&self) -> Option<wasmparser::FrameKind> {
+        self.scratch.frames.last().map(|frame| match frame.kind {
+            Kind::Function | Kind::Block => wasmparser::FrameKind::Block,
+            Kind::Loop => wasmparser::FrameKind::Loop,
+            Kind::If => wasmparser::FrameKind::If,
+        })
+    }
 }
 
 impl DirectTranslator<'_> {
@@ -1393,7 +1528,7 @@ impl DirectTranslator<'_> {
             return Err(Stop::Unsupported);
         }
         // Declared locals start at zero; slots are not cleared between
-        // calls (`drop_dead_zeroing` removes what no path needs).
+        // calls (`finish` removes what no path needs).
         for slot in first..self.locals {
             self.constant(slot as Slot, 0, true);
         }
@@ -1405,297 +1540,6 @@ impl DirectTranslator<'_> {
     pub fn at_offset(&mut self, offset: usize) {
         self.offset = offset as u32;
     }
-}
-
-/// The declared locals (bit `i`: local `params + i`) that some path from
-/// the code after the clearing ops (`code[zeroed..]`) reads before writing.
-fn locals_read_before_written(
-    scratch: &mut Scratch,
-    code: &mut [Op],
-    lists: &[Slot],
-    params: usize,
-    zeroed: usize,
-    rename_to: Option<usize>,
-) -> u64 {
-    // Renaming constant slots does not change the masks: constants are
-    // never declared locals.
-    let rename = |slot: &mut Slot| {
-        if let Some(base) = rename_to {
-            rename_const(slot, base);
-        }
-    };
-    let bit = |slot: Slot| -> u64 {
-        match (slot as usize).checked_sub(params) {
-            Some(i) if i < zeroed => 1 << i,
-            _ => 0,
-        }
-    };
-    let list = |at: u32, skip: usize, len: usize| -> u64 {
-        let start = at as usize + skip;
-        lists
-            .get(start..start + len)
-            .map_or(u64::MAX, |slots| slots.iter().fold(0, |m, &s| m | bit(s)))
-    };
-    // Per op: the locals it reads and writes (as masks); renames its
-    // constant slots too (one pass over the code for both).
-    let counted = |at: u32| lists.get(at as usize).map_or(0, |&n| n as usize);
-    let effects = |op: &mut Op| -> (u64, u64) {
-        let (mut reads, mut writes) = (0, 0);
-        op.for_each_operand_mut(|slot, role| {
-            rename(slot);
-            match role {
-                Role::Read => reads |= bit(*slot),
-                Role::Write => writes |= bit(*slot),
-            }
-        });
-        // Calls and multi-value returns also read their list's slots; calls
-        // write only temporaries (their results).
-        match *op {
-            Op::CallInternal(call)
-            | Op::Call(call)
-            | Op::ReturnCallInternal(call)
-            | Op::ReturnCall(call) => reads |= list(call.list, 2, counted(call.list)),
-            Op::CallIndirect(call) | Op::ReturnCallIndirect(call) => {
-                reads |= list(call.list, 2, counted(call.list));
-            }
-            Op::Return(at) => reads |= list(at, 1, counted(at)),
-            _ => {}
-        }
-        (reads, writes)
-    };
-    let len = code.len();
-    if zeroed >= len {
-        rename_consts(code, rename_to);
-        return 0;
-    }
-    rename_consts(&mut code[..zeroed], rename_to);
-    let flows = &mut scratch.flows;
-    flows.clear();
-    let branch_targets = &scratch.branch_targets[zeroed..];
-    flows.extend(
-        code[zeroed..]
-            .iter_mut()
-            .zip(branch_targets)
-            .map(|(op, &target)| {
-                let (reads, writes) = effects(op);
-                let next = match *op {
-                    Op::BrTable(table) => Next::Cases(table.len),
-                    _ if op.is_terminator() => Next::Stops,
-                    _ => Next::Falls,
-                };
-                OpFlow {
-                    reads,
-                    writes,
-                    target,
-                    next,
-                }
-            }),
-    );
-    // Locals definitely written on entry to each op (all ones: not reached yet).
-    let state = &mut scratch.written;
-    state.clear();
-    state.resize(len + 1, u64::MAX);
-    state[zeroed] = 0;
-    let every_local = u64::MAX >> (64 - zeroed);
-    let mut read_first = 0u64;
-    // In order, so that a forward edge's meet is in place before its target
-    // is visited: only a change through a backward edge needs another pass.
-    let mut changed = true;
-    while changed {
-        changed = false;
-        for (at, flow) in flows.iter().enumerate() {
-            let pc = zeroed + at;
-            let before = state[pc];
-            read_first |= flow.reads & !before;
-            let after = before | flow.writes;
-            let mut meet = |to: usize| {
-                if let Some(slot) = state.get_mut(to) {
-                    let met = *slot & after;
-                    if met != *slot {
-                        *slot = met;
-                        changed |= to <= pc;
-                    }
-                }
-            };
-            if flow.target != NO_TARGET {
-                meet(flow.target as usize);
-            }
-            match flow.next {
-                Next::Falls => meet(pc + 1),
-                Next::Stops => {}
-                Next::Cases(cases) => {
-                    for case in 0..cases as usize {
-                        meet(pc + 1 + case);
-                    }
-                }
-            }
-        }
-        // Every local keeps its clearing: nothing more to learn.
-        if read_first & every_local == every_local {
-            break;
-        }
-    }
-    read_first
-}
-
-/// No branch target (`OpFlow::target`).
-const NO_TARGET: u32 = u32::MAX;
-
-/// What the clearing dataflow needs of one op: the declared locals it reads
-/// and writes (masks), its branch target and where else control goes.
-#[derive(Clone, Copy, Debug)]
-pub(crate) struct OpFlow {
-    reads: u64,
-    writes: u64,
-    target: u32,
-    next: Next,
-}
-
-/// Where control goes after an op besides its branch target.
-#[derive(Clone, Copy, Debug)]
-enum Next {
-    /// The next op.
-    Falls,
-    /// Nowhere.
-    Stops,
-    /// `br_table`: its inline cases, the ops after it.
-    Cases(u32),
-}
-
-/// Single-pass translation branches to a label before it knows what is
-/// there: a branch to an unconditional jump goes straight to that jump's
-/// target, and a jump to a return (the end of an `if` arm at the end of a
-/// function) returns right there. `br_table` cases stay as they are (the
-/// verifier checks them against the side table). `branch_targets` gets
-/// each op's branch target afterwards ([`NO_TARGET`] for none).
-fn thread_jumps(code: &mut [Op], branch_targets: &mut Vec<u32>) {
-    /// Where a branch to `target` really goes (a few jumps followed).
-    fn destination(code: &[Op], mut target: u32) -> u32 {
-        for _ in 0..4 {
-            match code.get(target as usize) {
-                Some(&Op::Br(next)) if next != target => target = next,
-                _ => break,
-            }
-        }
-        target
-    }
-    branch_targets.clear();
-    branch_targets.resize(code.len(), NO_TARGET);
-    let mut pc = 0;
-    while pc < code.len() {
-        let op = code[pc];
-        if let Op::BrTable(table) = op {
-            let cases = (pc + 1..pc + 1 + table.len as usize).take_while(|&at| at < code.len());
-            for case in cases {
-                let mut probe = code[case];
-                if let Some(&mut target) = probe.target_mut() {
-                    branch_targets[case] = target;
-                }
-            }
-            pc += 1 + table.len as usize;
-            continue;
-        }
-        let (threaded, target) = match op {
-            Op::Br(target) => {
-                let target = destination(code, target);
-                match code.get(target as usize) {
-                    Some(&ret @ (Op::Return0(()) | Op::Return1(_))) => (ret, NO_TARGET),
-                    _ => (Op::Br(target), target),
-                }
-            }
-            Op::CopyBr(x) => {
-                let target = destination(code, x.target);
-                match code.get(target as usize) {
-                    Some(&Op::Return1(slot)) if slot == x.dst => (Op::Return1(x.src), NO_TARGET),
-                    _ => (
-                        Op::CopyBr(crate::fast::code::CopyBr { target, ..x }),
-                        target,
-                    ),
-                }
-            }
-            mut other => match other.target_mut() {
-                Some(target) => {
-                    *target = destination(code, *target);
-                    let target = *target;
-                    (other, target)
-                }
-                None => (other, NO_TARGET),
-            },
-        };
-        code[pc] = threaded;
-        branch_targets[pc] = target;
-        pc += 1;
-    }
-}
-
-/// What the clearing dataflow needs of the frame: the parameters, the
-/// declared locals (each cleared by one of the first ops), and where the
-/// constant slots start if their names are still to be renamed.
-#[derive(Clone, Copy, Debug)]
-struct FrameLocals {
-    params: usize,
-    zeroed: usize,
-    rename_to: Option<usize>,
-}
-
-/// Removes the clearing of declared locals (ops `0..zeroed`, local
-/// `params + i` cleared by op `i`) that no path can read before writing
-/// (compiled C code writes most locals before it reads them): a forward
-/// "definitely written" dataflow over the code, for up to 64 declared
-/// locals (beyond that, every local stays cleared).
-fn drop_dead_zeroing(
-    scratch: &mut Scratch,
-    code: &mut Vec<Op>,
-    offsets: &mut Vec<u32>,
-    targets: &mut [u32],
-    lists: &[Slot],
-    frame: FrameLocals,
-) {
-    let FrameLocals {
-        params,
-        zeroed,
-        rename_to,
-    } = frame;
-    if zeroed == 0 || zeroed > 64 {
-        rename_consts(code, rename_to);
-        return;
-    }
-    let read_first = locals_read_before_written(scratch, code, lists, params, zeroed, rename_to);
-    let keep = read_first | !(u64::MAX >> (64 - zeroed));
-    let removed = keep.count_zeros();
-    if removed == 0 {
-        return;
-    }
-    let branch_targets = &mut scratch.branch_targets;
-    retain_prefix(code, keep, zeroed);
-    retain_prefix(offsets, keep, zeroed);
-    retain_prefix(branch_targets, keep, zeroed);
-    // Nothing branches into the clearing ops: every target moves down.
-    for (op, &target) in code.iter_mut().zip(branch_targets.iter()) {
-        if target != NO_TARGET
-            && let Some(target) = op.target_mut()
-        {
-            *target -= removed;
-        }
-    }
-    for target in targets.iter_mut() {
-        *target -= removed;
-    }
-}
-
-/// Keeps item `i < zeroed` of `items` when bit `i` of `keep` is set, and
-/// every item after those.
-fn retain_prefix<T: Copy>(items: &mut Vec<T>, keep: u64, zeroed: usize) {
-    let zeroed = zeroed.min(items.len());
-    let mut kept = 0;
-    for at in 0..zeroed {
-        if keep & (1 << at) != 0 {
-            items[kept] = items[at];
-            kept += 1;
-        }
-    }
-    items.copy_within(zeroed.., kept);
-    items.truncate(items.len() - (zeroed - kept));
 }
 
 /// The sum slot and the addends of an `i32.add` op (the second addend a

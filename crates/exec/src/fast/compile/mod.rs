@@ -4,8 +4,10 @@
 
 mod alloc;
 mod analyze;
+mod decode;
 mod direct;
 mod emit;
+mod finish;
 mod forms;
 mod liveness;
 mod moves;
@@ -133,17 +135,20 @@ pub(crate) fn lower(
         frame_size,
         ty.params.len(),
         ty.results.len(),
+        |_| {},
     )
 }
 
 /// The checked `FastFunc` of emitted code whose frame takes `frame_size`
-/// slots (either translator's output).
+/// slots (either translator's output); `finish_slot` gives each slot operand
+/// of the code its final number on the way ([`verify::check`]).
 fn assemble(
     func_index: u32,
     emitted: Emitted,
     frame_size: u32,
     params: usize,
     results: usize,
+    finish_slot: impl FnMut(&mut Slot),
 ) -> Result<FastFunc, CompileError> {
     let params = params as u32;
     let results = results as u32;
@@ -153,7 +158,7 @@ fn assemble(
         // outgoing slots, as a host tail call does.
         extent = extent.max(frame_size + results);
     }
-    let fast = FastFunc {
+    let mut fast = FastFunc {
         code: emitted.code.into_boxed_slice(),
         offsets: emitted.offsets.into_boxed_slice(),
         lists: emitted.lists.into_boxed_slice(),
@@ -166,7 +171,7 @@ fn assemble(
         loops: emitted.loops.into_boxed_slice(),
         consts: emitted.consts.into_boxed_slice(),
     };
-    verify::check(&fast).map_err(|message| CompileError::Internal {
+    verify::check(&mut fast, finish_slot).map_err(|message| CompileError::Internal {
         func: func_index,
         message,
     })?;
@@ -203,22 +208,21 @@ pub(crate) fn translate_direct(
         .ok_or_else(|| internal("function without a body".into()))?
         .range
         .clone();
-    let body = bytes
+    let code = bytes
         .get(range.clone())
         .ok_or_else(|| internal("body out of bounds".into()))?;
-    let reader_allocations = scratch.take_reader_allocations();
     let mut translator =
-        direct::DirectTranslator::new(module, scratch, params, results, body.len());
+        direct::DirectTranslator::new(module, scratch, params, results, code.len());
     let read = |error: wasmparser::BinaryReaderError| internal(error.to_string());
     let body = wasmparser::FunctionBody::new(wasmparser::BinaryReader::new_features(
-        body,
+        code,
         range.start as u64,
         features,
     ));
     // `Unsupported` leaves the function to the ir-reg path.
     let stopped = |stop: direct::Stop| match stop {
         direct::Stop::Unsupported => Ok(None),
-        direct::Stop::Internal(message) => Err(internal(message)),
+        direct::Stop::Internal(message) => Err(internal(message.to_string())),
     };
     let mut locals = body.get_locals_reader().map_err(read)?;
     for _ in 0..locals.get_count() {
@@ -227,14 +231,18 @@ pub(crate) fn translate_direct(
             return stopped(stop);
         }
     }
-    let mut operators = wasmparser::OperatorsReader::new_with_allocs(
-        locals.get_binary_reader(),
-        reader_allocations,
-    );
+    let mut operators = locals.get_binary_reader();
+    let memory64 = features.memory64();
     while !operators.eof() {
         let offset = operators.original_position();
         translator.at_offset(offset as usize);
-        match operators.visit_operator(&mut translator) {
+        // The common operators are decoded here, the others by the reader.
+        let visited = match decode::visit_common(&mut operators, code, memory64, &mut translator) {
+            Ok(Some(step)) => Ok(step),
+            Ok(None) => operators.visit_operator(&mut translator),
+            Err(error) => Err(error),
+        };
+        match visited {
             Ok(Ok(())) => {}
             Ok(Err(stop)) => return stopped(stop),
             // The reader visits no SIMD operator (0xfd prefix): those are
@@ -243,12 +251,14 @@ pub(crate) fn translate_direct(
             Err(error) => return Err(read(error)),
         }
     }
-    let (emitted, frame_size) = match translator.finish() {
+    let (emitted, frame_size, names) = match translator.finish() {
         Ok(finished) => finished,
         Err(stop) => return stopped(stop),
     };
-    scratch.keep_reader_allocations(operators.into_allocations());
-    assemble(func_index, emitted, frame_size, params, results).map(Some)
+    assemble(func_index, emitted, frame_size, params, results, |slot| {
+        names.rename(slot);
+    })
+    .map(Some)
 }
 
 /// TIERING (issue 5): the frame slots that hold `values` at the start of

@@ -74,8 +74,19 @@ impl Code {
             return;
         }
         // A float op using the result of the float op or the load right
-        // before it, or a store of the float op's result right before it.
-        if let Some(last) = self.last_fusable()
+        // before it, or a store of the float op's result right before it
+        // (only the ops `after_f64`, `after_imm` and `with_access` fuse
+        // as the second op are worth looking back for).
+        if matches!(
+            op,
+            Op::F64Add(_)
+                | Op::F64Mul(_)
+                | Op::I32Add(_)
+                | Op::I32Xor(_)
+                | Op::I64Add(_)
+                | Op::I64Xor(_)
+                | Op::I64Store(_)
+        ) && let Some(last) = self.last_fusable()
             && let Some(fused) = op
                 .after_f64(*last)
                 .or_else(|| op.after_imm(*last))
