@@ -122,6 +122,46 @@ macro_rules! next {
     }};
 }
 
+/// Ends a conditional branch handler: two dispatch sites, one per outcome,
+/// each with its own indirect jump, so that the predictor learns the
+/// target of the taken and of the fall-through path separately (one jump
+/// after a select of the two cursors mixes them). Only the taken path pays
+/// fuel: the chain cannot loop without taking a branch or a call.
+macro_rules! branch {
+    ($taken:expr, $target:expr, $cursor:ident, $regs:expr, $memory:expr, $fuel:expr) => {{
+        if $taken {
+            $cursor.jump($target);
+            next!($cursor, $regs, $memory, $fuel)
+        } else {
+            fall_through!($cursor, $regs, $memory, $fuel)
+        }
+    }};
+}
+
+/// Continues with the next op without charging fuel (see `branch!`).
+/// Debug builds charge it anyway: their handlers keep a frame each, so
+/// the fuel bounds the host stack there.
+#[cfg(feature = "tail-dispatch")]
+macro_rules! fall_through {
+    ($cursor:expr, $regs:expr, $memory:expr, $fuel:expr) => {
+        become HANDLERS[$cursor.peek().kind() as usize]($cursor, $regs, $memory, $fuel)
+    };
+}
+
+#[cfg(all(debug_assertions, not(feature = "tail-dispatch")))]
+macro_rules! fall_through {
+    ($cursor:expr, $regs:expr, $memory:expr, $fuel:expr) => {
+        next!($cursor, $regs, $memory, $fuel)
+    };
+}
+
+#[cfg(all(not(debug_assertions), not(feature = "tail-dispatch")))]
+macro_rules! fall_through {
+    ($cursor:expr, $regs:expr, $memory:expr, $fuel:expr) => {
+        return HANDLERS[$cursor.peek().kind() as usize]($cursor, $regs, $memory, $fuel)
+    };
+}
+
 /// Takes the op at `$cursor` apart as variant `$variant`. Any other op is
 /// impossible (the table sends each op to its handler): optimised builds
 /// rely on that (unchecked), debug builds check it and go back to the
@@ -243,10 +283,7 @@ macro_rules! handlers {
                 pub(in super::super) fn run<'a>(mut cursor: Cursor<'a>, regs: Regs, memory: &mut [u8], fuel: u32) -> Stop {
                     let x = take!(cursor, $bz);
                     let $bza = <$bzt as SlotValue>::from_slot(regs.get(x.cond));
-                    if $bze {
-                        cursor.jump(x.target);
-                    }
-                    next!(cursor, regs, memory, fuel)
+                    branch!($bze, x.target, cursor, regs, memory, fuel)
                 }
             })*
             $(pub(super) mod $bc {
@@ -255,10 +292,7 @@ macro_rules! handlers {
                     let x = take!(cursor, $bc);
                     let $bca = <$bct as SlotValue>::from_slot(regs.get(x.a));
                     let $bcb = <$bct as SlotValue>::from_slot(regs.get(x.b));
-                    if $bce {
-                        cursor.jump(x.target);
-                    }
-                    next!(cursor, regs, memory, fuel)
+                    branch!($bce, x.target, cursor, regs, memory, fuel)
                 }
             })*
             $(pub(super) mod $bci {
@@ -267,10 +301,7 @@ macro_rules! handlers {
                     let x = take!(cursor, $bci);
                     let $bcia = <$bcit as SlotValue>::from_slot(regs.get(x.a));
                     let $bcib = <$bcit as Imm>::from_imm(x.imm);
-                    if $bcie {
-                        cursor.jump(x.target);
-                    }
-                    next!(cursor, regs, memory, fuel)
+                    branch!($bcie, x.target, cursor, regs, memory, fuel)
                 }
             })*
             $(pub(super) mod $ld {
@@ -327,10 +358,7 @@ macro_rules! handlers {
                     regs.set(x.dst, sum);
                     let $abca = <$abct as SlotValue>::from_slot(sum);
                     let $abcb = <$abct as SlotValue>::from_slot(regs.get(x.b));
-                    if $abce {
-                        cursor.jump(x.target);
-                    }
-                    next!(cursor, regs, memory, fuel)
+                    branch!($abce, x.target, cursor, regs, memory, fuel)
                 }
             })*
             $(pub(super) mod $abi {
@@ -341,10 +369,7 @@ macro_rules! handlers {
                     regs.set(x.dst, sum);
                     let $abia = <$abit as SlotValue>::from_slot(sum);
                     let $abib = <$abit as Imm>::from_imm(i32::from(x.limit));
-                    if $abie {
-                        cursor.jump(x.target);
-                    }
-                    next!(cursor, regs, memory, fuel)
+                    branch!($abie, x.target, cursor, regs, memory, fuel)
                 }
             })*
             $(pub(super) mod $anb {
@@ -353,10 +378,7 @@ macro_rules! handlers {
                     let x = take!(cursor, $anb);
                     let $anbv = (regs.get(x.a) as u32) & (x.imm as u32);
                     regs.set(x.dst, u64::from($anbv));
-                    if $anbe {
-                        cursor.jump(x.target);
-                    }
-                    next!(cursor, regs, memory, fuel)
+                    branch!($anbe, x.target, cursor, regs, memory, fuel)
                 }
             })*
             $(pub(super) mod $ib {
