@@ -23,6 +23,7 @@ use std::cell::Cell;
 
 use super::code::{FastFunc, Slot};
 use super::lazy::LazyCode;
+use super::regs::Cursor;
 use crate::func::FuncEntity;
 use crate::global::GlobalEntity;
 use crate::instance::InstanceEntity;
@@ -37,11 +38,10 @@ pub(super) struct Suspended<'a> {
     /// Where the callee's results go.
     pub results: &'a [Slot],
     pub base: usize,
-    pub mem0: usize,
     pub instance: u32,
     pub defined: u32,
-    /// The call op.
-    pub call_pc: u32,
+    /// The op after the call, where the caller resumes.
+    pub resume: Cursor<'a>,
 }
 
 /// The running frame and its callers, as the chain sees and changes them.
@@ -55,7 +55,6 @@ pub(super) struct Chain<'a> {
     /// The translations of the running instance's module.
     pub code: &'a LazyCode,
     pub base: usize,
-    pub mem0: usize,
     pub instance: u32,
     pub defined: u32,
     /// The chain may push a caller while `callers` is shorter: within the

@@ -249,7 +249,6 @@ pub(crate) fn execute<const PROFILE: bool>(
         inst,
         code: &inst.module.inner.fast,
         base,
-        mem0,
         instance: instance_index,
         defined,
         callers_limit: 0,
@@ -283,7 +282,7 @@ pub(crate) fn execute<const PROFILE: bool>(
                 frames.push(Frame {
                     instance: caller.instance,
                     func: caller.defined,
-                    pc: caller.call_pc,
+                    pc: caller.resume.pc().wrapping_sub(1) as u32,
                     base: caller.base,
                 });
             }
@@ -380,10 +379,9 @@ pub(crate) fn execute<const PROFILE: bool>(
                 inst,
                 results: $results,
                 base,
-                mem0,
                 instance: instance_index,
                 defined,
-                call_pc: cursor.pc().wrapping_sub(1) as u32,
+                resume: cursor,
             });
             inst = $callee_inst;
             instance_index = $instance;
@@ -518,15 +516,11 @@ pub(crate) fn execute<const PROFILE: bool>(
                 for ($i, &slot) in caller.results.iter().enumerate().take(count) {
                     caller_regs.set(slot, $value);
                 }
-                let Some(caller_cursor) =
-                    Cursor::new(&caller.func.code, caller.call_pc as usize + 1)
-                else {
-                    suspend!(Err(internal("call at the end of the code")));
-                };
+                let caller_cursor = caller.resume;
                 inst = caller.inst;
                 instance_index = caller.instance;
                 defined = caller.defined;
-                mem0 = caller.mem0;
+                mem0 = first_memory(caller.inst);
                 func = caller.func;
                 cursor = caller_cursor;
                 base = caller.base;
@@ -797,7 +791,6 @@ pub(crate) fn execute<const PROFILE: bool>(
                 chain.inst = inst;
                 chain.code = &inst.module.inner.fast;
                 chain.base = base;
-                chain.mem0 = mem0;
                 chain.instance = instance_index;
                 chain.defined = defined;
                 chain.callers_limit = if tier.is_some() {

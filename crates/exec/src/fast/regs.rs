@@ -169,6 +169,25 @@ impl<'a> Cursor<'a> {
         })
     }
 
+    /// This cursor, as a cursor into `code`, if `code` is the code it
+    /// moves in (the same slice: code is never moved or freed while a
+    /// cursor into it lives). For the threaded call handlers, whose cursor
+    /// lives as long as the handler but which keep it in the caller list.
+    #[cfg_attr(
+        all(feature = "match-dispatch", not(feature = "tail-dispatch")),
+        allow(dead_code)
+    )]
+    #[inline(always)]
+    pub(super) fn within<'b>(self, code: &'b [Op]) -> Option<Cursor<'b>> {
+        std::ptr::eq(self.start, code.as_ptr()).then_some(Cursor {
+            ip: self.ip,
+            start: self.start,
+            #[cfg(debug_assertions)]
+            len: code.len(),
+            code: std::marker::PhantomData,
+        })
+    }
+
     /// The op at the cursor; the cursor moves to the next one.
     #[inline(always)]
     pub(super) fn next(&mut self) -> &'a Op {

@@ -24,7 +24,7 @@
 //! and host calls are seen).
 
 use super::chain::{self, Chain, Suspended};
-use super::code::{Copy2Br, Op, OpKind, for_each_op};
+use super::code::{Copy2Br, Op, OpKind, Slot, for_each_op};
 use super::exec::{Imm, add_imm, index_addr, load, store};
 use super::regs::{Cursor, Regs};
 use crate::func::FuncKind;
@@ -608,8 +608,8 @@ fn call_internal<'a>(mut cursor: Cursor<'a>, regs: Regs, memory: &mut [u8], fuel
     // with the next handler's result into one return that is then no
     // longer a tail call.
     // SAFETY: a handler of the run that installed the chain.
-    let entered =
-        unsafe { chain::current() }.and_then(|chain| enter(chain, at, call.func, call.list, regs));
+    let entered = unsafe { chain::current() }
+        .and_then(|chain| enter(chain, cursor, call.func, call.list, regs));
     match entered {
         Some((callee_cursor, callee_regs)) => next!(callee_cursor, callee_regs, memory, fuel),
         None => back_to_loop(at),
@@ -636,7 +636,7 @@ fn call_indirect<'a>(mut cursor: Cursor<'a>, regs: Regs, memory: &mut [u8], fuel
             bulk::indirect_target(table, regs.get(call.index), chain.funcs, expected).ok()?;
         match chain.funcs.get(target as usize)?.kind {
             FuncKind::Wasm { instance, defined } if instance == chain.instance => {
-                enter(chain, at, defined, call.list, regs)
+                enter(chain, cursor, defined, call.list, regs)
             }
             _ => None,
         }
@@ -647,15 +647,15 @@ fn call_indirect<'a>(mut cursor: Cursor<'a>, regs: Regs, memory: &mut [u8], fuel
     }
 }
 
-/// Pushes the running frame as the caller of the call op at `at` (whose
-/// slot list is `list`) and returns the cursor and frame of defined
+/// Pushes the running frame as the caller of a call op (whose slot list is
+/// `list`; the caller resumes at `resume`, the op after it) and returns the cursor and frame of defined
 /// function `callee` of the running instance, its arguments in place;
 /// `None` (nothing changed) when the loop must make the call.
 #[inline(always)]
 #[allow(unsafe_code)]
 fn enter<'c>(
     chain: &mut Chain<'c>,
-    at: usize,
+    resume: Cursor<'_>,
     callee_index: u32,
     list: u32,
     regs: Regs,
@@ -666,6 +666,7 @@ fn enter<'c>(
     }
     let callee = chain.code.get(callee_index)?;
     let caller = chain.func;
+    let resume = resume.within(&caller.code)?;
     let frame_size = caller.frame_size as usize;
     let callee_base = chain.base + frame_size;
     let callee_extent = callee.extent as usize;
@@ -673,19 +674,17 @@ fn enter<'c>(
         return None;
     }
     let callee_cursor = Cursor::new(&callee.code, 0)?;
-    let (args, results) = caller.call_slots(list);
-    for (i, &arg) in args.iter().enumerate() {
-        regs.write(frame_size + i, regs.get(arg));
-    }
+    let (args, results) = call_lists(&caller.lists, list)?;
+    let callee_regs = regs.above(frame_size, callee_extent);
+    pass_args(args, regs, callee_regs);
     let suspended = Suspended {
         func: caller,
         inst: chain.inst,
         results,
         base: chain.base,
-        mem0: chain.mem0,
         instance: chain.instance,
         defined: chain.defined,
-        call_pc: at as u32,
+        resume,
     };
     // SAFETY: `len < callers_limit <= capacity` (the loop bounds the limit
     // by the capacity, which the chain never changes), so the element at
@@ -699,9 +698,43 @@ fn enter<'c>(
     chain.func = callee;
     chain.base = callee_base;
     chain.defined = callee_index;
-    let callee_regs = regs.above(frame_size, callee_extent);
     callee_regs.start(callee);
     Some((callee_cursor, callee_regs))
+}
+
+/// The argument and result slots of a call's slot list (`FastFunc::lists`:
+/// the two counts, then the slots), read with one bounds check per part.
+#[inline(always)]
+fn call_lists(lists: &[Slot], list: u32) -> Option<(&[Slot], &[Slot])> {
+    let (&[args, results], slots) = lists.get(list as usize..)?.split_first_chunk::<2>()?;
+    let (args, slots) = slots.split_at_checked(usize::from(args))?;
+    Some((args, slots.get(..usize::from(results))?))
+}
+
+/// Copies a call's arguments into the callee's first slots. Calls mostly
+/// pass few arguments: those counts take straight-line code (a general
+/// loop is unrolled and checked for overlap, some 30 instructions for one
+/// argument).
+#[inline(always)]
+fn pass_args(args: &[Slot], caller: Regs, callee: Regs) {
+    match *args {
+        [] => {}
+        [a] => callee.write(0, caller.get(a)),
+        [a, b] => {
+            callee.write(0, caller.get(a));
+            callee.write(1, caller.get(b));
+        }
+        [a, b, c] => {
+            callee.write(0, caller.get(a));
+            callee.write(1, caller.get(b));
+            callee.write(2, caller.get(c));
+        }
+        _ => {
+            for (i, &arg) in args.iter().enumerate() {
+                callee.write(i, caller.get(arg));
+            }
+        }
+    }
 }
 
 /// Returns to the innermost caller this run of the loop suspended, when it
@@ -729,9 +762,7 @@ fn return_with(
     let Some(by) = chain.base.checked_sub(caller.base) else {
         return back_to_loop(at);
     };
-    let Some(caller_cursor) = Cursor::new(&caller.func.code, caller.call_pc as usize + 1) else {
-        return back_to_loop(at);
-    };
+    let caller_cursor = caller.resume;
     chain.callers.pop();
     let caller_regs = regs.below(by, caller.func.extent as usize);
     write(caller_regs, caller.results);
