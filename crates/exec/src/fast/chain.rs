@@ -69,6 +69,13 @@ pub(super) struct Chain<'a> {
     /// afresh before every run (it changes tables itself in between).
     pub tables: *const TableEntity,
     pub tables_len: usize,
+    /// The engine-wide ids of the running instance's types, which
+    /// `call_indirect` compares.
+    pub type_ids: &'a [u32],
+    /// The elements of the running instance's table 0 (most `call_indirect`s
+    /// use it), taken like `tables`; dangling and empty without a table.
+    pub table0: *const u64,
+    pub table0_len: usize,
     /// The store's globals, taken like `tables`; `global.set` writes them.
     pub globals: *mut GlobalEntity,
     pub globals_len: usize,
@@ -85,6 +92,19 @@ impl Chain<'_> {
         // taken by the loop before this run of the chain, during which
         // nothing changes the list or a table (the handlers only read).
         Some(unsafe { &*self.tables.add(index) })
+    }
+
+    /// The elements of table `index` of the running instance.
+    #[inline(always)]
+    pub(super) fn elements(&self, index: u16) -> Option<&[u64]> {
+        if index == 0 {
+            // SAFETY: taken by the loop from table 0's element vector (or
+            // dangling with length 0) before this run of the chain, during
+            // which nothing changes a table.
+            return Some(unsafe { std::slice::from_raw_parts(self.table0, self.table0_len) });
+        }
+        let at = *self.inst.tables.get(usize::from(index))? as usize;
+        Some(&self.table(at)?.elements)
     }
 
     /// The store's global that is global `index` of the running instance.

@@ -256,6 +256,9 @@ pub(crate) fn execute<const PROFILE: bool>(
         funcs,
         tables: std::ptr::null(),
         tables_len: 0,
+        type_ids: &[],
+        table0: std::ptr::NonNull::dangling().as_ptr(),
+        table0_len: 0,
         globals: std::ptr::null_mut(),
         globals_len: 0,
     };
@@ -803,6 +806,14 @@ pub(crate) fn execute<const PROFILE: bool>(
                 chain.stack_len = stack.len();
                 chain.tables = tables.as_ptr();
                 chain.tables_len = tables.len();
+                chain.type_ids = &inst.module.inner.type_ids;
+                let table0: &[u64] = inst
+                    .tables
+                    .first()
+                    .and_then(|&at| tables.get(at as usize))
+                    .map_or(&[], |table| &table.elements);
+                chain.table0 = table0.as_ptr();
+                chain.table0_len = table0.len();
                 chain.globals = globals.as_mut_ptr();
                 chain.globals_len = globals.len();
                 let stop = super::threaded::run(&cursor, regs, memory, &mut chain);

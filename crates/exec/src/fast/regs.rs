@@ -116,11 +116,23 @@ impl Regs {
     /// Starts this frame of `func`: writes its constant slots.
     #[inline(always)]
     pub(super) fn start(self, func: &FastFunc) {
+        // In the frame: `compile::verify::check` proved that the constants
+        // fit in it. Most functions have none or few: those counts take
+        // straight-line code (the general loop is unrolled and checked for
+        // overlap, some 30 instructions for one constant).
         let base = func.const_base();
-        for (i, &value) in func.consts.iter().enumerate() {
-            // In the frame: `compile::verify::check` proved that the
-            // constants fit in it.
-            self.write(base + i, value);
+        match *func.consts {
+            [] => {}
+            [a] => self.write(base, a),
+            [a, b] => {
+                self.write(base, a);
+                self.write(base + 1, b);
+            }
+            ref consts => {
+                for (i, &value) in consts.iter().enumerate() {
+                    self.write(base + i, value);
+                }
+            }
         }
     }
 

@@ -28,7 +28,6 @@ use super::code::{Copy2Br, Op, OpKind, Slot, for_each_op};
 use super::exec::{Imm, add_imm, index_addr, load, store};
 use super::regs::{Cursor, Regs};
 use crate::func::FuncKind;
-use crate::interp::bulk;
 use crate::interp::numeric::{self, Slot as SlotValue};
 use crate::trap::TrapCode;
 
@@ -625,16 +624,17 @@ fn call_indirect<'a>(mut cursor: Cursor<'a>, regs: Regs, memory: &mut [u8], fuel
     let call = take!(cursor, CallIndirect);
     // SAFETY: a handler of the run that installed the chain.
     let entered = unsafe { chain::current() }.and_then(|chain| {
-        let table = chain.table(*chain.inst.tables.get(usize::from(call.table))? as usize)?;
-        let expected = *chain
-            .inst
-            .module
-            .inner
-            .type_ids
-            .get(call.type_index as usize)?;
-        let target =
-            bulk::indirect_target(table, regs.get(call.index), chain.funcs, expected).ok()?;
-        match chain.funcs.get(target as usize)?.kind {
+        // `bulk::indirect_target`'s checks; the loop makes the call and
+        // traps when one fails.
+        let elements = chain.elements(call.table)?;
+        let handle = *elements.get(usize::try_from(regs.get(call.index)).ok()?)?;
+        let target = chain
+            .funcs
+            .get(usize::try_from(handle.checked_sub(1)?).ok()?)?;
+        if target.type_id != *chain.type_ids.get(call.type_index as usize)? {
+            return None;
+        }
+        match target.kind {
             FuncKind::Wasm { instance, defined } if instance == chain.instance => {
                 enter(chain, cursor, defined, call.list, regs)
             }
