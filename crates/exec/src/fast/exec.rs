@@ -95,8 +95,7 @@ impl Imm for i64 {
 /// `N` bytes of `memory` at `addr + offset`, if in bounds.
 #[inline(always)]
 pub(super) fn load<const N: usize>(memory: &[u8], addr: u64, offset: u64) -> Option<[u8; N]> {
-    let start = usize::try_from(addr.checked_add(offset)?).ok()?;
-    memory.get(start..)?.first_chunk::<N>().copied()
+    super::regs::load_bytes(memory, addr, offset)
 }
 
 /// `i32.add` of a slot and an [`AddImm2`](super::code::AddImm2) immediate.
@@ -120,16 +119,7 @@ pub(super) fn store<const N: usize>(
     offset: u64,
     bytes: [u8; N],
 ) -> bool {
-    let start = addr
-        .checked_add(offset)
-        .and_then(|start| usize::try_from(start).ok());
-    match start.and_then(|start| memory.get_mut(start..)?.first_chunk_mut::<N>()) {
-        Some(dst) => {
-            *dst = bytes;
-            true
-        }
-        None => false,
-    }
+    super::regs::store_bytes(memory, addr, offset, bytes)
 }
 
 /// A [`MemKind`] load: the value's slot bits.

@@ -1,5 +1,7 @@
 //! Unchecked access to the slots of a frame and to the code of a function,
-//! so that reading an operand or fetching an op is a single load: with the
+//! so that reading an operand or fetching an op is a single load, and
+//! memory accesses with a single bounds check (`load_bytes`,
+//! `store_bytes`, which check it themselves): with the
 //! threaded handlers' decoding of their own op (`threaded::take!`), the
 //! only places the fast tier uses `unsafe`.
 //!
@@ -249,4 +251,57 @@ impl<'a> Cursor<'a> {
     pub(super) fn pc(&self) -> usize {
         (self.ip as usize - self.start as usize) / std::mem::size_of::<Op>()
     }
+}
+
+/// The end of an `N`-byte access at `addr + offset`, if it has one: so
+/// that an access is checked with one addition and one comparison (checking
+/// the start, then the room after it, took twice the instructions and two
+/// more registers in every load and store handler).
+#[inline(always)]
+fn access_end<const N: usize>(addr: u64, offset: u64) -> Option<usize> {
+    usize::try_from(addr.checked_add(offset.checked_add(N as u64)?)?).ok()
+}
+
+/// The `N` bytes of `memory` at `addr + offset`, if they are in it.
+#[inline(always)]
+pub(super) fn load_bytes<const N: usize>(memory: &[u8], addr: u64, offset: u64) -> Option<[u8; N]> {
+    let end = access_end::<N>(addr, offset)?;
+    if end > memory.len() {
+        return None;
+    }
+    // SAFETY: `end` is `addr + offset + N` without overflow, so
+    // `N <= end <= memory.len()`: the `N` bytes before it are in `memory`.
+    Some(unsafe {
+        memory
+            .as_ptr()
+            .add(end - N)
+            .cast::<[u8; N]>()
+            .read_unaligned()
+    })
+}
+
+/// Writes `bytes` to `memory` at `addr + offset`; `false` if they do not
+/// fit in it.
+#[inline(always)]
+pub(super) fn store_bytes<const N: usize>(
+    memory: &mut [u8],
+    addr: u64,
+    offset: u64,
+    bytes: [u8; N],
+) -> bool {
+    let Some(end) = access_end::<N>(addr, offset) else {
+        return false;
+    };
+    if end > memory.len() {
+        return false;
+    }
+    // SAFETY: as in `load_bytes`; `memory` is borrowed exclusively.
+    unsafe {
+        memory
+            .as_mut_ptr()
+            .add(end - N)
+            .cast::<[u8; N]>()
+            .write_unaligned(bytes);
+    }
+    true
 }
