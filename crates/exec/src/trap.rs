@@ -30,7 +30,12 @@ pub enum TrapCode {
 }
 
 impl TrapCode {
-    /// Every code, in declaration order.
+    /// Every code, in declaration order (the threaded dispatcher's stops
+    /// carry an index into it).
+    #[cfg_attr(
+        all(feature = "match-dispatch", not(feature = "tail-dispatch")),
+        allow(dead_code)
+    )]
     pub(crate) const ALL: [TrapCode; 11] = [
         TrapCode::Unreachable,
         TrapCode::MemoryOutOfBounds,

@@ -97,10 +97,21 @@ pub(super) fn run(
     HANDLERS[cursor.peek().kind() as usize](*cursor, regs, memory, FUEL)
 }
 
-/// Continues with the handler of the op at `$cursor`: a guaranteed tail
-/// call on nightly.
-#[cfg(feature = "tail-dispatch")]
+/// Continues with the op after the one at `$cursor` (a handler's own op:
+/// `take!` leaves the cursor on it, so that the handler reads its operands
+/// through the one pointer and advances it only here).
 macro_rules! next {
+    ($cursor:ident, $regs:expr, $memory:expr, $fuel:expr) => {{
+        $cursor.next();
+        go!($cursor, $regs, $memory, $fuel)
+    }};
+}
+
+/// Continues with the handler of the op at `$cursor` (a branch target, a
+/// callee's first op, a caller's resume point): a guaranteed tail call on
+/// nightly.
+#[cfg(feature = "tail-dispatch")]
+macro_rules! go {
     ($cursor:expr, $regs:expr, $memory:expr, $fuel:expr) => {
         become HANDLERS[$cursor.peek().kind() as usize]($cursor, $regs, $memory, $fuel)
     };
@@ -111,7 +122,7 @@ macro_rules! next {
 /// (sibling-call optimisation) in optimised builds; the fuel bounds the
 /// depth where it does not.
 #[cfg(not(feature = "tail-dispatch"))]
-macro_rules! next {
+macro_rules! go {
     ($cursor:expr, $regs:expr, $memory:expr, $fuel:expr) => {{
         let fuel: u32 = $fuel;
         if fuel == 0 {
@@ -130,7 +141,7 @@ macro_rules! branch {
     ($taken:expr, $target:expr, $cursor:ident, $regs:expr, $memory:expr, $fuel:expr) => {{
         if $taken {
             $cursor.jump($target);
-            next!($cursor, $regs, $memory, $fuel)
+            go!($cursor, $regs, $memory, $fuel)
         } else {
             fall_through!($cursor, $regs, $memory, $fuel)
         }
@@ -142,26 +153,29 @@ macro_rules! branch {
 /// the fuel bounds the host stack there.
 #[cfg(feature = "tail-dispatch")]
 macro_rules! fall_through {
-    ($cursor:expr, $regs:expr, $memory:expr, $fuel:expr) => {
+    ($cursor:ident, $regs:expr, $memory:expr, $fuel:expr) => {{
+        $cursor.next();
         become HANDLERS[$cursor.peek().kind() as usize]($cursor, $regs, $memory, $fuel)
-    };
+    }};
 }
 
 #[cfg(all(debug_assertions, not(feature = "tail-dispatch")))]
 macro_rules! fall_through {
-    ($cursor:expr, $regs:expr, $memory:expr, $fuel:expr) => {
+    ($cursor:ident, $regs:expr, $memory:expr, $fuel:expr) => {
         next!($cursor, $regs, $memory, $fuel)
     };
 }
 
 #[cfg(all(not(debug_assertions), not(feature = "tail-dispatch")))]
 macro_rules! fall_through {
-    ($cursor:expr, $regs:expr, $memory:expr, $fuel:expr) => {
-        return HANDLERS[$cursor.peek().kind() as usize]($cursor, $regs, $memory, $fuel)
-    };
+    ($cursor:ident, $regs:expr, $memory:expr, $fuel:expr) => {{
+        $cursor.next();
+        return HANDLERS[$cursor.peek().kind() as usize]($cursor, $regs, $memory, $fuel);
+    }};
 }
 
-/// Takes the op at `$cursor` apart as variant `$variant`. Any other op is
+/// Takes the op at `$cursor` apart as variant `$variant`, leaving the
+/// cursor on it (`next!` moves on). Any other op is
 /// impossible (the table sends each op to its handler): optimised builds
 /// rely on that (unchecked), debug builds check it and go back to the
 /// loop, which handles every op.
@@ -181,7 +195,6 @@ macro_rules! take {
             // check; through an `Option` it kept it.)
             unsafe { std::hint::unreachable_unchecked() }
         };
-        $cursor.next();
         x
     }};
 }
@@ -239,7 +252,7 @@ macro_rules! handlers {
                     let $uta = <$utt as SlotValue>::from_slot(regs.get(x.src));
                     match $ute {
                         Ok(value) => regs.set(x.dst, SlotValue::into_slot(value)),
-                        Err(code) => return Stop::trapped(cursor.pc(), code),
+                        Err(code) => return Stop::trapped(cursor.pc() + 1, code),
                     }
                     next!(cursor, regs, memory, fuel)
                 }
@@ -262,7 +275,7 @@ macro_rules! handlers {
                     let $btb = <$btt as SlotValue>::from_slot(regs.get(x.b));
                     match $bte {
                         Ok(value) => regs.set(x.dst, SlotValue::into_slot(value)),
-                        Err(code) => return Stop::trapped(cursor.pc(), code),
+                        Err(code) => return Stop::trapped(cursor.pc() + 1, code),
                     }
                     next!(cursor, regs, memory, fuel)
                 }
@@ -309,7 +322,7 @@ macro_rules! handlers {
                     let x = take!(cursor, $ld);
                     match load::<$ldn>(memory, regs.get(x.addr), u64::from(x.offset)) {
                         Some($ldb) => regs.set(x.dst, $lde),
-                        None => return Stop::trapped(cursor.pc(), TrapCode::MemoryOutOfBounds),
+                        None => return Stop::trapped(cursor.pc() + 1, TrapCode::MemoryOutOfBounds),
                     }
                     next!(cursor, regs, memory, fuel)
                 }
@@ -320,7 +333,7 @@ macro_rules! handlers {
                     let x = take!(cursor, $st);
                     let $stv = regs.get(x.value);
                     if !store::<$stn>(memory, regs.get(x.addr), u64::from(x.offset), $ste) {
-                        return Stop::trapped(cursor.pc(), TrapCode::MemoryOutOfBounds);
+                        return Stop::trapped(cursor.pc() + 1, TrapCode::MemoryOutOfBounds);
                     }
                     next!(cursor, regs, memory, fuel)
                 }
@@ -332,7 +345,7 @@ macro_rules! handlers {
                     let addr = index_addr(regs.get(x.a), regs.get(x.b));
                     match load::<$ldxn>(memory, addr, u64::from(x.offset)) {
                         Some($ldxb) => regs.set(x.dst, $ldxe),
-                        None => return Stop::trapped(cursor.pc(), TrapCode::MemoryOutOfBounds),
+                        None => return Stop::trapped(cursor.pc() + 1, TrapCode::MemoryOutOfBounds),
                     }
                     next!(cursor, regs, memory, fuel)
                 }
@@ -344,7 +357,7 @@ macro_rules! handlers {
                     let $stxv = regs.get(x.value);
                     let addr = index_addr(regs.get(x.a), regs.get(x.b));
                     if !store::<$stxn>(memory, addr, u64::from(x.offset), $stxe) {
-                        return Stop::trapped(cursor.pc(), TrapCode::MemoryOutOfBounds);
+                        return Stop::trapped(cursor.pc() + 1, TrapCode::MemoryOutOfBounds);
                     }
                     next!(cursor, regs, memory, fuel)
                 }
@@ -405,7 +418,7 @@ macro_rules! handlers {
                             let $lbb = <$lbt as SlotValue>::from_slot(regs.get(x.b));
                             regs.set(x.dst, SlotValue::into_slot($lbe));
                         }
-                        None => return Stop::trapped(cursor.pc(), TrapCode::MemoryOutOfBounds),
+                        None => return Stop::trapped(cursor.pc() + 1, TrapCode::MemoryOutOfBounds),
                     }
                     next!(cursor, regs, memory, fuel)
                 }
@@ -419,7 +432,7 @@ macro_rules! handlers {
                     let value = SlotValue::into_slot($bse);
                     regs.set(x.dst, value);
                     if !store::<8>(memory, regs.get(x.addr), u64::from(x.offset), value.to_le_bytes()) {
-                        return Stop::trapped(cursor.pc(), TrapCode::MemoryOutOfBounds);
+                        return Stop::trapped(cursor.pc() + 1, TrapCode::MemoryOutOfBounds);
                     }
                     next!(cursor, regs, memory, fuel)
                 }
@@ -509,7 +522,7 @@ fn to_loop<'a>(cursor: Cursor<'a>, _regs: Regs, _memory: &mut [u8], _fuel: u32) 
 fn br<'a>(mut cursor: Cursor<'a>, regs: Regs, memory: &mut [u8], fuel: u32) -> Stop {
     let target = take!(cursor, Br);
     cursor.jump(target);
-    next!(cursor, regs, memory, fuel)
+    go!(cursor, regs, memory, fuel)
 }
 
 /// `br_table`: the cases follow the op as one `Br` each, the last the
@@ -518,13 +531,14 @@ fn br_table<'a>(mut cursor: Cursor<'a>, regs: Regs, memory: &mut [u8], fuel: u32
     let x = take!(cursor, BrTable);
     let index = regs.get(x.index) as u32;
     let case = index.min(x.len.wrapping_sub(1));
-    cursor.skip(case);
+    let at = cursor.pc();
+    cursor.skip(case + 1);
     let Op::Br(target) = *cursor.peek() else {
         // Impossible (verified); the loop runs the `br_table` itself.
-        return Stop::at(cursor.pc() - 1 - case as usize);
+        return Stop::at(at);
     };
     cursor.jump(target);
-    next!(cursor, regs, memory, fuel)
+    go!(cursor, regs, memory, fuel)
 }
 
 fn copy<'a>(mut cursor: Cursor<'a>, regs: Regs, memory: &mut [u8], fuel: u32) -> Stop {
@@ -544,7 +558,7 @@ fn copy_br<'a>(mut cursor: Cursor<'a>, regs: Regs, memory: &mut [u8], fuel: u32)
     let x = take!(cursor, CopyBr);
     regs.set(x.dst, regs.get(x.src));
     cursor.jump(x.target);
-    next!(cursor, regs, memory, fuel)
+    go!(cursor, regs, memory, fuel)
 }
 
 fn copy2_br<'a>(mut cursor: Cursor<'a>, regs: Regs, memory: &mut [u8], fuel: u32) -> Stop {
@@ -552,7 +566,7 @@ fn copy2_br<'a>(mut cursor: Cursor<'a>, regs: Regs, memory: &mut [u8], fuel: u32
     regs.set(x.dst0, regs.get(x.src0));
     regs.set(x.dst1, regs.get(x.src1));
     cursor.jump(target);
-    next!(cursor, regs, memory, fuel)
+    go!(cursor, regs, memory, fuel)
 }
 
 fn add_imm2<'a>(mut cursor: Cursor<'a>, regs: Regs, memory: &mut [u8], fuel: u32) -> Stop {
@@ -585,6 +599,13 @@ fn select<'a>(mut cursor: Cursor<'a>, regs: Regs, memory: &mut [u8], fuel: u32) 
     next!(cursor, regs, memory, fuel)
 }
 
+/// The cursor after the op at `cursor`.
+#[inline(always)]
+fn after(mut cursor: Cursor<'_>) -> Cursor<'_> {
+    cursor.next();
+    cursor
+}
+
 /// Leaves the chain for the loop, which runs the op at `at` itself. Out
 /// of line: returned from several places of a handler, an inlined `Stop`
 /// merges with the next handler's result into one return, which is then
@@ -600,7 +621,7 @@ fn back_to_loop(at: usize) -> Stop {
 /// the callee is not translated yet, the depth limit or the stack's end is
 /// near, or calls are counted for tiering.
 #[allow(unsafe_code)]
-fn call_internal<'a>(mut cursor: Cursor<'a>, regs: Regs, memory: &mut [u8], fuel: u32) -> Stop {
+fn call_internal<'a>(cursor: Cursor<'a>, regs: Regs, memory: &mut [u8], fuel: u32) -> Stop {
     let at = cursor.pc();
     let call = take!(cursor, CallInternal);
     // One exit for every refusal: with several, the optimiser merges them
@@ -608,9 +629,9 @@ fn call_internal<'a>(mut cursor: Cursor<'a>, regs: Regs, memory: &mut [u8], fuel
     // longer a tail call.
     // SAFETY: a handler of the run that installed the chain.
     let entered = unsafe { chain::current() }
-        .and_then(|chain| enter(chain, cursor, call.func, call.list, regs));
+        .and_then(|chain| enter(chain, after(cursor), call.func, call.list, regs));
     match entered {
-        Some((callee_cursor, callee_regs)) => next!(callee_cursor, callee_regs, memory, fuel),
+        Some((callee_cursor, callee_regs)) => go!(callee_cursor, callee_regs, memory, fuel),
         None => back_to_loop(at),
     }
 }
@@ -619,7 +640,7 @@ fn call_internal<'a>(mut cursor: Cursor<'a>, regs: Regs, memory: &mut [u8], fuel
 /// the call when it traps or reaches another instance or the host, and in
 /// the cases of `call_internal`.
 #[allow(unsafe_code)]
-fn call_indirect<'a>(mut cursor: Cursor<'a>, regs: Regs, memory: &mut [u8], fuel: u32) -> Stop {
+fn call_indirect<'a>(cursor: Cursor<'a>, regs: Regs, memory: &mut [u8], fuel: u32) -> Stop {
     let at = cursor.pc();
     let call = take!(cursor, CallIndirect);
     // SAFETY: a handler of the run that installed the chain.
@@ -636,13 +657,13 @@ fn call_indirect<'a>(mut cursor: Cursor<'a>, regs: Regs, memory: &mut [u8], fuel
         }
         match target.kind {
             FuncKind::Wasm { instance, defined } if instance == chain.instance => {
-                enter(chain, cursor, defined, call.list, regs)
+                enter(chain, after(cursor), defined, call.list, regs)
             }
             _ => None,
         }
     });
     match entered {
-        Some((callee_cursor, callee_regs)) => next!(callee_cursor, callee_regs, memory, fuel),
+        Some((callee_cursor, callee_regs)) => go!(callee_cursor, callee_regs, memory, fuel),
         None => back_to_loop(at),
     }
 }
@@ -769,16 +790,16 @@ fn return_with(
     chain.func = caller.func;
     chain.base = caller.base;
     chain.defined = caller.defined;
-    next!(caller_cursor, caller_regs, memory, fuel)
+    go!(caller_cursor, caller_regs, memory, fuel)
 }
 
-fn return0<'a>(mut cursor: Cursor<'a>, regs: Regs, memory: &mut [u8], fuel: u32) -> Stop {
+fn return0<'a>(cursor: Cursor<'a>, regs: Regs, memory: &mut [u8], fuel: u32) -> Stop {
     let at = cursor.pc();
     take!(cursor, Return0);
     return_with(at, regs, memory, fuel, |_, _| {})
 }
 
-fn return1<'a>(mut cursor: Cursor<'a>, regs: Regs, memory: &mut [u8], fuel: u32) -> Stop {
+fn return1<'a>(cursor: Cursor<'a>, regs: Regs, memory: &mut [u8], fuel: u32) -> Stop {
     let at = cursor.pc();
     let src = take!(cursor, Return1);
     let value = regs.get(src);
@@ -792,7 +813,7 @@ fn return1<'a>(mut cursor: Cursor<'a>, regs: Regs, memory: &mut [u8], fuel: u32)
 /// A multi-value `return`: the caller's result slots lie below the
 /// callee's frame, so writing them reads nothing already overwritten.
 #[allow(unsafe_code)]
-fn return_list<'a>(mut cursor: Cursor<'a>, regs: Regs, memory: &mut [u8], fuel: u32) -> Stop {
+fn return_list<'a>(cursor: Cursor<'a>, regs: Regs, memory: &mut [u8], fuel: u32) -> Stop {
     let at = cursor.pc();
     let list = take!(cursor, Return);
     // SAFETY: a handler of the run that installed the chain; the
