@@ -13,6 +13,8 @@ use super::chain::{Chain, Suspended};
 use super::code::{Copy2Br, FastFunc, MemKind, Op, Slot, for_each_op};
 use super::profile::Profile;
 use super::regs::{Cursor, Regs};
+/// Memory accesses, bounds-checked once (`regs`).
+pub(super) use super::regs::{load_bytes as load, store_bytes as store};
 use crate::Error;
 use crate::func::{FuncEntity, FuncKind};
 use crate::instance::InstanceEntity;
@@ -92,12 +94,6 @@ impl Imm for i64 {
     }
 }
 
-/// `N` bytes of `memory` at `addr + offset`, if in bounds.
-#[inline(always)]
-pub(super) fn load<const N: usize>(memory: &[u8], addr: u64, offset: u64) -> Option<[u8; N]> {
-    super::regs::load_bytes(memory, addr, offset)
-}
-
 /// `i32.add` of a slot and an [`AddImm2`](super::code::AddImm2) immediate.
 #[inline(always)]
 pub(super) fn add_imm(a: u64, imm: i16) -> u64 {
@@ -109,17 +105,6 @@ pub(super) fn add_imm(a: u64, imm: i16) -> u64 {
 #[inline(always)]
 pub(super) fn index_addr(a: u64, b: u64) -> u64 {
     u64::from((a as u32).wrapping_add(b as u32))
-}
-
-/// Writes `bytes` to `memory` at `addr + offset`; `false` if out of bounds.
-#[inline(always)]
-pub(super) fn store<const N: usize>(
-    memory: &mut [u8],
-    addr: u64,
-    offset: u64,
-    bytes: [u8; N],
-) -> bool {
-    super::regs::store_bytes(memory, addr, offset, bytes)
 }
 
 /// A [`MemKind`] load: the value's slot bits.
