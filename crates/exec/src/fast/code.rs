@@ -828,6 +828,7 @@ macro_rules! define_op {
 
             /// The branch target of a conditional or unconditional branch
             /// (not `br_table`), for patching and verification.
+            #[inline(always)]
             pub(crate) fn target_mut(&mut self) -> Option<&mut u32> {
                 match self {
                     $(Op::$bz(x) => Some(&mut x.target),)*
@@ -900,6 +901,7 @@ macro_rules! define_op {
 
             /// Calls `f` on every slot operand (read or written), which it may
             /// change (the direct translator renumbers constant slots).
+            #[inline(always)]
             pub(crate) fn for_each_slot_mut(&mut self, mut f: impl FnMut(&mut Slot)) {
                 self.for_each_operand_mut(|slot, _| f(slot));
             }
@@ -909,6 +911,7 @@ macro_rules! define_op {
             /// letting `f` change it: the one operand table of the ops, from
             /// which the other slot visitors are made. Slot lists of calls and
             /// multi-value returns are not operands of the op.
+            #[inline(always)]
             pub(crate) fn for_each_operand_mut(&mut self, mut f: impl FnMut(&mut Slot, Role)) {
                 use Role::{Read as R, Write as W};
                 match self {

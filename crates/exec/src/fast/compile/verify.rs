@@ -3,174 +3,7 @@
 //! the frame, every branch target and side-table index in bounds, and the
 //! code cannot run off its end.
 
-use crate::fast::code::{
-    AddBrCmp, AddBrCmpImm, AddImm2, AndBr, Bin, Bin2, BinImm, BinStore, BrCmp, BrCmpImm, BrTest,
-    Const32, Const64, CopyBr, FastFunc, ImmBin, Load, LoadBin, LoadIdx, MemKind, Op, Slot,
-    SlotIndex, Store, StoreIdx, Un,
-};
-
-/// The common ops, checked in one match: each gets every slot operand
-/// through `slot` (which gives it its final number and checks it) and
-/// yields its branch target, if any; `None` for the other ops (checked
-/// through the op table's operand visitor). Each operand struct is named
-/// whole, so that a new field cannot go unchecked.
-macro_rules! common_operands {
-    (
-        un { $($un:ident: $unt:ty => |$una:ident| $une:expr;)* }
-        un_trap { $($ut:ident: $utt:ty => |$uta:ident| $ute:expr;)* }
-        bin { $($bin:ident: $bint:ty => |$bina:ident, $binb:ident| $bine:expr;)* }
-        bin_trap { $($bt:ident: $btt:ty => |$bta:ident, $btb:ident| $bte:expr;)* }
-        bin_imm { $($bi:ident: $bit:ty => |$bia:ident, $bib:ident| $bie:expr;)* }
-        br_test { $($bz:ident: $bzt:ty => |$bza:ident| $bze:expr;)* }
-        br_cmp { $($bc:ident: $bct:ty => |$bca:ident, $bcb:ident| $bce:expr;)* }
-        br_cmp_imm { $($bci:ident: $bcit:ty => |$bcia:ident, $bcib:ident| $bcie:expr;)* }
-        load { $($ld:ident: $ldn:literal => |$ldb:ident| $lde:expr;)* }
-        store { $($st:ident: $stn:literal => |$stv:ident| $ste:expr;)* }
-        load_idx { $($ldx:ident: $ldxn:literal => |$ldxb:ident| $ldxe:expr;)* }
-        store_idx { $($stx:ident: $stxn:literal => |$stxv:ident| $stxe:expr;)* }
-        add_br_cmp { $($abc:ident: $abct:ty => |$abca:ident, $abcb:ident| $abce:expr;)* }
-        add_br_cmp_imm { $($abi:ident: $abit:ty => |$abia:ident, $abib:ident| $abie:expr;)* }
-        and_br { $($anb:ident: |$anbv:ident| $anbe:expr;)* }
-        bin2 { $($b2:ident: $b2t:ty => |$b2a:ident, $b2b:ident| $b2f:expr, |$b2x:ident, $b2c:ident| $b2g:expr;)* }
-        imm_bin { $($ib:ident: $ibt:ty => |$iba:ident, $ibb:ident| $ibf:expr, |$ibx:ident, $ibc:ident| $ibg:expr;)* }
-        load_bin { $($lb:ident: $lbt:ty => |$lbv:ident, $lbb:ident| $lbe:expr;)* }
-        bin_store { $($bs:ident: $bst:ty => |$bsa:ident, $bsb:ident| $bse:expr;)* }
-        other $other:tt
-    ) => {
-        #[inline(always)]
-        fn common_operands(op: &mut Op, mut slot: impl FnMut(&mut Slot)) -> Option<Option<u32>> {
-            Some(match op {
-                $(Op::$un(Un { dst, src }))|* | $(Op::$ut(Un { dst, src }))|*
-                | Op::Copy(Un { dst, src }) => {
-                    slot(dst);
-                    slot(src);
-                    None
-                }
-                $(Op::$bin(Bin { dst, a, b }))|* | $(Op::$bt(Bin { dst, a, b }))|* => {
-                    slot(dst);
-                    slot(a);
-                    slot(b);
-                    None
-                }
-                $(Op::$bi(BinImm { dst, a, imm: _ }))|* => {
-                    slot(dst);
-                    slot(a);
-                    None
-                }
-                $(Op::$bz(BrTest { cond, target }))|* => {
-                    slot(cond);
-                    Some(*target)
-                }
-                $(Op::$bc(BrCmp { a, b, target }))|* => {
-                    slot(a);
-                    slot(b);
-                    Some(*target)
-                }
-                $(Op::$bci(BrCmpImm { a, imm: _, target }))|* => {
-                    slot(a);
-                    Some(*target)
-                }
-                $(Op::$ld(Load { dst, addr, offset: _ }))|* => {
-                    slot(dst);
-                    slot(addr);
-                    None
-                }
-                $(Op::$st(Store { addr, value, offset: _ }))|* => {
-                    slot(addr);
-                    slot(value);
-                    None
-                }
-                $(Op::$ldx(LoadIdx { dst, a, b, offset: _ }))|* => {
-                    slot(dst);
-                    slot(a);
-                    slot(b);
-                    None
-                }
-                $(Op::$stx(StoreIdx { a, b, value, offset: _ }))|* => {
-                    slot(a);
-                    slot(b);
-                    slot(value);
-                    None
-                }
-                $(Op::$abc(AddBrCmp { dst, a, b, imm: _, target }))|* => {
-                    slot(dst);
-                    slot(a);
-                    slot(b);
-                    Some(*target)
-                }
-                $(Op::$abi(AddBrCmpImm { dst, a, imm: _, limit: _, target }))|* => {
-                    slot(dst);
-                    slot(a);
-                    Some(*target)
-                }
-                $(Op::$anb(AndBr { dst, a, imm: _, target }))|* => {
-                    slot(dst);
-                    slot(a);
-                    Some(*target)
-                }
-                $(Op::$b2(Bin2 { t, a, b, dst, c }))|* => {
-                    slot(t);
-                    slot(a);
-                    slot(b);
-                    slot(dst);
-                    slot(c);
-                    None
-                }
-                $(Op::$ib(ImmBin { t, a, dst, c, imm: _ }))|* => {
-                    slot(t);
-                    slot(a);
-                    slot(dst);
-                    slot(c);
-                    None
-                }
-                $(Op::$lb(LoadBin { ld, addr, dst, b, offset: _ }))|* => {
-                    slot(ld);
-                    slot(addr);
-                    slot(dst);
-                    slot(b);
-                    None
-                }
-                $(Op::$bs(BinStore { dst, a, b, addr, offset: _ }))|* => {
-                    slot(dst);
-                    slot(a);
-                    slot(b);
-                    slot(addr);
-                    None
-                }
-                Op::Br(target) => Some(*target),
-                Op::CopyBr(CopyBr { dst, src, target }) => {
-                    slot(dst);
-                    slot(src);
-                    Some(*target)
-                }
-                Op::I32AddImm2(AddImm2 { dst0, a0, dst1, a1, imm0: _, imm1: _ }) => {
-                    slot(dst0);
-                    slot(a0);
-                    slot(dst1);
-                    slot(a1);
-                    None
-                }
-                Op::Const32(Const32 { dst, value: _ }) | Op::Const64(Const64 { dst, low: _, high: _ }) => {
-                    slot(dst);
-                    None
-                }
-                Op::Return1(src) => {
-                    slot(src);
-                    None
-                }
-                Op::GlobalGet(SlotIndex { slot: global, index: _ })
-                | Op::GlobalSet(SlotIndex { slot: global, index: _ }) => {
-                    slot(global);
-                    None
-                }
-                Op::Trap(()) | Op::Return0(()) => None,
-                _ => return None,
-            })
-        }
-    };
-}
-
-crate::fast::code::for_each_op!(common_operands!);
+use crate::fast::code::{FastFunc, MemKind, Op, Slot};
 
 /// Why a translated function was rejected (a translator bug).
 /// `finish_slot` gives each slot operand of the code its final number
@@ -200,23 +33,10 @@ pub(super) fn check(
     let in_frame_all = |slots: &[u16]| slots.iter().all(|&s| in_frame(s));
     for pc in 0..len {
         let mut slots_ok = true;
-        let mut check_slot = |slot: &mut Slot| {
+        func.code[pc].for_each_slot_mut(|slot| {
             finish_slot(slot);
             slots_ok &= in_frame(*slot);
-        };
-        // The common ops have nothing more to check.
-        let common = common_operands(&mut func.code[pc], &mut check_slot);
-        if let Some(target) = common {
-            if !slots_ok {
-                let op = &func.code[pc];
-                return Err(format!("op {pc} ({op:?}) names a slot outside the frame"));
-            }
-            if target.is_some_and(|target| target as usize >= len) {
-                return Err(format!("op {pc} branches out of the code"));
-            }
-            continue;
-        }
-        func.code[pc].for_each_slot_mut(&mut check_slot);
+        });
         let op = &func.code[pc];
         if !slots_ok {
             return Err(format!("op {pc} ({op:?}) names a slot outside the frame"));
@@ -313,7 +133,7 @@ fn check_call_list(func: &FastFunc, list: u32, pc: usize) -> Result<(), String> 
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::fast::code::Select;
+    use crate::fast::code::{Bin, BrCmp, CopyBr, Select};
 
     /// A function of `ops` then a return, in a frame of 4 slots.
     fn func(ops: &[Op]) -> FastFunc {
