@@ -892,13 +892,6 @@ macro_rules! define_op {
                 )
             }
 
-            /// Calls `f` on every slot operand (read or written).
-            #[cfg_attr(not(test), allow(dead_code))]
-            pub(crate) fn for_each_slot(&self, mut f: impl FnMut(Slot)) {
-                let mut op = *self;
-                op.for_each_operand_mut(|slot, _| f(*slot));
-            }
-
             /// Calls `f` on every slot operand (read or written), which it may
             /// change (the direct translator renumbers constant slots).
             #[inline(always)]

@@ -686,7 +686,8 @@ fn operands_have_their_roles() {
     assert!(fused.for_each_write(|slot| writes.push(slot)));
     assert_eq!(writes, [6, 9]);
     let mut slots = Vec::new();
-    fused.for_each_slot(|slot| slots.push(slot));
+    let mut copy = fused;
+    copy.for_each_slot_mut(|slot| slots.push(*slot));
     assert_eq!(slots, [6, 7, 8, 9, 6]);
     // A call's results are in its list: its writes are not all in the op.
     assert!(!Op::CallInternal(Call { func: 0, list: 0 }).for_each_write(|_| {}));
