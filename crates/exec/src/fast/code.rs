@@ -826,6 +826,18 @@ macro_rules! define_op {
                 }
             }
 
+            /// Whether the op only writes its result slots from its operand
+            /// slots: no trap, no memory, global or control effect, so that
+            /// it may move past an op that touches none of its slots.
+            pub(crate) fn is_pure(&self) -> bool {
+                matches!(
+                    self,
+                    $(Op::$un(_))|* | $(Op::$bin(_))|* | $(Op::$bi(_))|* | $(Op::$b2(_))|*
+                        | $(Op::$ib(_))|* | Op::Copy(_) | Op::Copy2(_) | Op::I32AddImm2(_)
+                        | Op::Const32(_) | Op::Const64(_) | Op::Select(_)
+                )
+            }
+
             /// The branch target of a conditional or unconditional branch
             /// (not `br_table`), for patching and verification.
             #[inline(always)]

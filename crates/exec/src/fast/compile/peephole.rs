@@ -2,7 +2,7 @@
 //! ir-reg emitter and the direct translator): each new op may merge into
 //! the op before it, unless a branch may land between them.
 
-use crate::fast::code::{AddImm2, Op};
+use crate::fast::code::{AddImm2, Op, Role, Slot};
 
 /// The code being emitted: ops, the wasm offset of each, and the index
 /// before which ops may not be fused with the next one.
@@ -86,22 +86,77 @@ impl Code {
                 | Op::I64Add(_)
                 | Op::I64Xor(_)
                 | Op::I64Store(_)
-        ) && let Some(last) = self.last_fusable()
-            && let Some(fused) = op
-                .after_f64(*last)
-                .or_else(|| op.after_imm(*last))
-                .or_else(|| Op::with_access(*last, op))
-        {
-            *last = fused;
+        ) {
+            let fuse = |first: Op| {
+                op.after_f64(first)
+                    .or_else(|| op.after_imm(first))
+                    .or_else(|| Op::with_access(first, op))
+            };
             // A fused store traps as the store, at its own offset.
-            if matches!(op, Op::I64Store(_))
-                && let Some(last_offset) = self.offsets.last_mut()
+            let fused_offset = |first_offset: u32| {
+                if matches!(op, Op::I64Store(_)) {
+                    offset
+                } else {
+                    first_offset
+                }
+            };
+            if let Some(last) = self.last_fusable()
+                && let Some(fused) = fuse(*last)
             {
-                *last_offset = offset;
+                *last = fused;
+                if let Some(last_offset) = self.offsets.last_mut() {
+                    *last_offset = fused_offset(*last_offset);
+                }
+                return;
             }
-            return;
+            if let Some(fused) = self.fuse_across(fuse) {
+                let at = self.ops.len() - 1;
+                self.ops[at] = fused;
+                self.offsets[at] = fused_offset(self.offsets[at]);
+                return;
+            }
         }
         self.push_raw(op, offset);
+    }
+
+    /// The fusion `fuse` of the op before the last one with the op being
+    /// pushed, when the last op is pure and independent of it: the last op
+    /// then moves before it (its slots are not the other op's), the fused
+    /// op takes the last place, with the other op's offset, which the
+    /// caller may change, and is returned. A compiler interleaves
+    /// independent computations (`acc * 31 + (x & 0xffff)` computes the
+    /// mask between the multiply and the add), which hid most such pairs.
+    fn fuse_across(&mut self, fuse: impl Fn(Op) -> Option<Op>) -> Option<Op> {
+        let len = self.ops.len();
+        if len < self.floor + 2 {
+            return None;
+        }
+        let (first, between) = (self.ops[len - 2], self.ops[len - 1]);
+        if !between.is_pure() {
+            return None;
+        }
+        let fused = fuse(first)?;
+        // `between` moves before `first`: it must not read what `first`
+        // writes, nor write anything `first` reads or writes.
+        let first_uses = |slot: Slot, writes_only: bool| {
+            let mut op = first;
+            let mut uses = false;
+            op.for_each_operand_mut(|s, role| {
+                uses |= *s == slot && (!writes_only || role == Role::Write);
+            });
+            uses
+        };
+        let mut independent = true;
+        let mut between_op = between;
+        between_op.for_each_operand_mut(|slot, role| {
+            independent &= !first_uses(*slot, role == Role::Read);
+        });
+        if !independent {
+            return None;
+        }
+        self.ops.swap(len - 2, len - 1);
+        self.offsets.swap(len - 2, len - 1);
+        Some(fused)
     }
 
     /// Appends an unconditional jump to `target`, merged with a copy right
@@ -135,5 +190,71 @@ impl Code {
         }
         self.push(op, offset);
         self.ops.len() - 1
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::Code;
+    use crate::fast::code::{Bin, BinImm, ImmBin, Op};
+
+    fn pushed(ops: &[Op]) -> Vec<Op> {
+        let mut code = Code::default();
+        for (offset, &op) in ops.iter().enumerate() {
+            code.push(op, offset as u32);
+        }
+        assert_eq!(code.ops.len(), code.offsets.len());
+        code.ops
+    }
+
+    const MUL: Op = Op::I64MulImm(BinImm {
+        dst: 5,
+        a: 3,
+        imm: 31,
+    });
+
+    #[test]
+    fn fuses_across_an_independent_pure_op() {
+        // acc * 31 + (x & 0xffff): the mask computed between the two halves.
+        let mask = Op::I32AndImm(BinImm {
+            dst: 6,
+            a: 4,
+            imm: 0xffff,
+        });
+        let add = Op::I64Add(Bin { dst: 3, a: 5, b: 6 });
+        let fused = Op::I64MulImmAdd(ImmBin {
+            t: 5,
+            a: 3,
+            imm: 31,
+            dst: 3,
+            c: 6,
+        });
+        assert_eq!(pushed(&[MUL, mask, add]), [mask, fused]);
+    }
+
+    #[test]
+    fn keeps_the_order_when_the_op_between_depends_on_the_first() {
+        let add = Op::I64Add(Bin { dst: 3, a: 5, b: 6 });
+        // Reads the multiply's result.
+        let reads = Op::I32AndImm(BinImm {
+            dst: 6,
+            a: 5,
+            imm: 1,
+        });
+        assert_eq!(pushed(&[MUL, reads, add]), [MUL, reads, add]);
+        // Overwrites the multiply's operand.
+        let writes = Op::I32AndImm(BinImm {
+            dst: 3,
+            a: 4,
+            imm: 1,
+        });
+        assert_eq!(pushed(&[MUL, writes, add]), [MUL, writes, add]);
+        // Not pure: a load may trap.
+        let load = Op::I64Load(crate::fast::code::Load {
+            dst: 6,
+            addr: 4,
+            offset: 0,
+        });
+        assert_eq!(pushed(&[MUL, load, add]), [MUL, load, add]);
     }
 }
