@@ -95,6 +95,17 @@ pub(crate) struct AddBrCmp {
     pub target: u32,
 }
 
+/// `dst = a + addend` (`i32`, both slots), then `if f(dst, b) { goto
+/// target }`: a loop step by a variable stride and its test, fused.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub(crate) struct AddSlotBrCmp {
+    pub dst: Slot,
+    pub a: Slot,
+    pub addend: Slot,
+    pub b: Slot,
+    pub target: u32,
+}
+
 /// `dst = a + imm` (`i32`), then `if f(dst, limit) { goto target }`.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub(crate) struct AddBrCmpImm {
@@ -332,6 +343,7 @@ impl Const64 {
 ///   as the fused `i32.add` computed it).
 /// * `add_br_cmp` / `add_br_cmp_imm`: `dst = a + imm` (`i32`), then branch
 ///   when `expr` holds of `dst` and slot `b` (or `limit`), as `T`s.
+/// * `add_slot_br_cmp`: the same with the slot `addend` for `imm`.
 /// * `and_br`: `dst = a & imm` (`i32`), then branch when `expr` holds of it.
 /// * `bin2`: `Variant: T => |a, b| f, |t, c| g`: `t = f`, then `dst = g`
 ///   (the second op is commutative, so `t` may have been either operand).
@@ -646,6 +658,18 @@ macro_rules! for_each_op {
             AddBrI32LeSImm: i32 => |a, b| a <= b;
             AddBrI32LeUImm: u32 => |a, b| a <= b;
         }
+        add_slot_br_cmp {
+            AddSlotBrI32Eq: u32 => |a, b| a == b;
+            AddSlotBrI32Ne: u32 => |a, b| a != b;
+            AddSlotBrI32LtS: i32 => |a, b| a < b;
+            AddSlotBrI32LtU: u32 => |a, b| a < b;
+            AddSlotBrI32GtS: i32 => |a, b| a > b;
+            AddSlotBrI32GtU: u32 => |a, b| a > b;
+            AddSlotBrI32LeS: i32 => |a, b| a <= b;
+            AddSlotBrI32LeU: u32 => |a, b| a <= b;
+            AddSlotBrI32GeS: i32 => |a, b| a >= b;
+            AddSlotBrI32GeU: u32 => |a, b| a >= b;
+        }
         and_br {
             AndBrEqz32: |v| v == 0;
             AndBrNez32: |v| v != 0;
@@ -742,6 +766,7 @@ macro_rules! define_op {
         store_idx { $($stx:ident: $stxn:literal => |$stxv:ident| $stxe:expr;)* }
         add_br_cmp { $($abc:ident: $abct:ty => |$abca:ident, $abcb:ident| $abce:expr;)* }
         add_br_cmp_imm { $($abi:ident: $abit:ty => |$abia:ident, $abib:ident| $abie:expr;)* }
+        add_slot_br_cmp { $($asc:ident: $asct:ty => |$asca:ident, $ascb:ident| $asce:expr;)* }
         and_br { $($anb:ident: |$anbv:ident| $anbe:expr;)* }
         bin2 { $($b2:ident: $b2t:ty => |$b2a:ident, $b2b:ident| $b2f:expr, |$b2x:ident, $b2c:ident| $b2g:expr;)* }
         imm_bin { $($ib:ident: $ibt:ty => |$iba:ident, $ibb:ident| $ibf:expr, |$ibx:ident, $ibc:ident| $ibg:expr;)* }
@@ -766,6 +791,7 @@ macro_rules! define_op {
             $($stx(StoreIdx),)*
             $($abc(AddBrCmp),)*
             $($abi(AddBrCmpImm),)*
+            $($asc(AddSlotBrCmp),)*
             $($anb(AndBr),)*
             $($b2(Bin2),)*
             $($ib(ImmBin),)*
@@ -780,7 +806,7 @@ macro_rules! define_op {
         #[allow(clippy::enum_variant_names)]
         pub(crate) enum OpKind {
             $($un,)* $($ut,)* $($bin,)* $($bt,)* $($bi,)* $($bz,)* $($bc,)* $($bci,)*
-            $($ld,)* $($st,)* $($ldx,)* $($stx,)* $($abc,)* $($abi,)* $($anb,)* $($b2,)*
+            $($ld,)* $($st,)* $($ldx,)* $($stx,)* $($abc,)* $($abi,)* $($asc,)* $($anb,)* $($b2,)*
             $($ib,)* $($lb,)* $($bs,)* $($other,)*
         }
 
@@ -791,7 +817,8 @@ macro_rules! define_op {
                 $(stringify!($bt),)* $(stringify!($bi),)* $(stringify!($bz),)*
                 $(stringify!($bc),)* $(stringify!($bci),)* $(stringify!($ld),)*
                 $(stringify!($st),)* $(stringify!($ldx),)* $(stringify!($stx),)*
-                $(stringify!($abc),)* $(stringify!($abi),)* $(stringify!($anb),)*
+                $(stringify!($abc),)* $(stringify!($abi),)* $(stringify!($asc),)*
+                $(stringify!($anb),)*
                 $(stringify!($b2),)* $(stringify!($ib),)* $(stringify!($lb),)*
                 $(stringify!($bs),)*
                 $(stringify!($other),)*
@@ -817,6 +844,7 @@ macro_rules! define_op {
                     $(Op::$stx(_) => OpKind::$stx,)*
                     $(Op::$abc(_) => OpKind::$abc,)*
                     $(Op::$abi(_) => OpKind::$abi,)*
+                    $(Op::$asc(_) => OpKind::$asc,)*
                     $(Op::$anb(_) => OpKind::$anb,)*
                     $(Op::$b2(_) => OpKind::$b2,)*
                     $(Op::$ib(_) => OpKind::$ib,)*
@@ -848,6 +876,7 @@ macro_rules! define_op {
                     $(Op::$bci(x) => Some(&mut x.target),)*
                     $(Op::$abc(x) => Some(&mut x.target),)*
                     $(Op::$abi(x) => Some(&mut x.target),)*
+                    $(Op::$asc(x) => Some(&mut x.target),)*
                     $(Op::$anb(x) => Some(&mut x.target),)*
                     Op::Br(target) => Some(target),
                     Op::CopyBr(x) => Some(&mut x.target),
@@ -934,6 +963,9 @@ macro_rules! define_op {
                     $(Op::$stx(x) => { f(&mut x.a, R); f(&mut x.b, R); f(&mut x.value, R); })*
                     $(Op::$abc(x) => { f(&mut x.dst, W); f(&mut x.a, R); f(&mut x.b, R); })*
                     $(Op::$abi(x) => { f(&mut x.dst, W); f(&mut x.a, R); })*
+                    $(Op::$asc(x) => {
+                        f(&mut x.dst, W); f(&mut x.a, R); f(&mut x.addend, R); f(&mut x.b, R);
+                    })*
                     $(Op::$anb(x) => { f(&mut x.dst, W); f(&mut x.a, R); })*
                     $(Op::$b2(x) => {
                         f(&mut x.t, W); f(&mut x.a, R); f(&mut x.b, R); f(&mut x.dst, W); f(&mut x.c, R);
@@ -1100,6 +1132,41 @@ impl Op {
             Op::BrI32GtUImm(x) => limit!(x, AddBrI32GtUImm),
             Op::BrI32LeSImm(x) => limit!(x, AddBrI32LeSImm),
             Op::BrI32LeUImm(x) => limit!(x, AddBrI32LeUImm),
+            _ => return None,
+        })
+    }
+
+    /// The conditional branch `self`, fused with the `i32.add` of two
+    /// slots `add` run right before it, when the branch tests the sum
+    /// against a slot (a loop's step by a variable stride and its test).
+    pub(crate) fn after_add_slots(self, add: Bin) -> Option<Op> {
+        // `f(sum, b)`, or `f(b, sum)` as `mirrored(sum, b)`.
+        macro_rules! slot {
+            ($x:expr, $variant:ident, $mirrored:ident) => {{
+                let x = $x;
+                let (variant, b): (fn(AddSlotBrCmp) -> Op, Slot) = if x.a == add.dst {
+                    (Op::$variant, x.b)
+                } else if x.b == add.dst {
+                    (Op::$mirrored, x.a)
+                } else {
+                    return None;
+                };
+                variant(AddSlotBrCmp {
+                    dst: add.dst,
+                    a: add.a,
+                    addend: add.b,
+                    b,
+                    target: x.target,
+                })
+            }};
+        }
+        Some(match self {
+            Op::BrI32Eq(x) => slot!(x, AddSlotBrI32Eq, AddSlotBrI32Eq),
+            Op::BrI32Ne(x) => slot!(x, AddSlotBrI32Ne, AddSlotBrI32Ne),
+            Op::BrI32LtS(x) => slot!(x, AddSlotBrI32LtS, AddSlotBrI32GtS),
+            Op::BrI32LtU(x) => slot!(x, AddSlotBrI32LtU, AddSlotBrI32GtU),
+            Op::BrI32LeS(x) => slot!(x, AddSlotBrI32LeS, AddSlotBrI32GeS),
+            Op::BrI32LeU(x) => slot!(x, AddSlotBrI32LeU, AddSlotBrI32GeU),
             _ => return None,
         })
     }

@@ -18,9 +18,9 @@ use std::fmt::{self, Display, Formatter, Write as _};
 use zwasm_decode::{Identifier, Module};
 
 use super::code::{
-    AddBrCmp, AddBrCmpImm, AndBr, Bin, Bin2, BinImm, BinStore, BrCmp, BrCmpImm, BrTest, Bulk, Call,
-    Copy2Br, FastFunc, ImmBin, Load, LoadBin, LoadIdx, MemExt, MemKind, Op, OpKind, Slot, Store,
-    StoreIdx, Un, for_each_op,
+    AddBrCmp, AddBrCmpImm, AddSlotBrCmp, AndBr, Bin, Bin2, BinImm, BinStore, BrCmp, BrCmpImm,
+    BrTest, Bulk, Call, Copy2Br, FastFunc, ImmBin, Load, LoadBin, LoadIdx, MemExt, MemKind, Op,
+    OpKind, Slot, Store, StoreIdx, Un, for_each_op,
 };
 
 /// Column at which the `; @0x…` comments start (after the pc).
@@ -223,6 +223,14 @@ impl Operands for AddBrCmp {
     }
 }
 
+impl Operands for AddSlotBrCmp {
+    fn write(&self, out: &mut String, name: &str) -> fmt::Result {
+        let (dst, a, addend) = (S(self.dst), S(self.a), S(self.addend));
+        let (b, target) = (S(self.b), Target(self.target));
+        write!(out, "{dst} = {name} {a}, {addend}, {b} {target}")
+    }
+}
+
 impl Operands for AddBrCmpImm {
     fn write(&self, out: &mut String, name: &str) -> fmt::Result {
         let (dst, a, target) = (S(self.dst), S(self.a), Target(self.target));
@@ -295,6 +303,7 @@ impl FastFuncText<'_> {
                 store_idx { $($stx:ident: $stxn:literal => |$stxv:ident| $stxe:expr;)* }
                 add_br_cmp { $($abc:ident: $abct:ty => |$abca:ident, $abcb:ident| $abce:expr;)* }
                 add_br_cmp_imm { $($abi:ident: $abit:ty => |$abia:ident, $abib:ident| $abie:expr;)* }
+                add_slot_br_cmp { $($asc:ident: $asct:ty => |$asca:ident, $ascb:ident| $asce:expr;)* }
                 and_br { $($anb:ident: |$anbv:ident| $anbe:expr;)* }
                 bin2 { $($b2:ident: $b2t:ty => |$b2a:ident, $b2b:ident| $b2f:expr, |$b2x:ident, $b2c:ident| $b2g:expr;)* }
                 imm_bin { $($ib:ident: $ibt:ty => |$iba:ident, $ibb:ident| $ibf:expr, |$ibx:ident, $ibc:ident| $ibg:expr;)* }
@@ -317,6 +326,7 @@ impl FastFuncText<'_> {
                     $(Op::$stx(x) => x.write(out, name),)*
                     $(Op::$abc(x) => x.write(out, name),)*
                     $(Op::$abi(x) => x.write(out, name),)*
+                    $(Op::$asc(x) => x.write(out, name),)*
                     $(Op::$anb(x) => x.write(out, name),)*
                     $(Op::$b2(x) => x.write(out, name),)*
                     $(Op::$ib(x) => x.write(out, name),)*
@@ -570,6 +580,7 @@ mod tests {
             ("F64ConvertI64U", "f64.convert_i64_u"),
             ("BrI32LtSImm", "br_i32.lt_s_imm"),
             ("AddBrI32GeU", "add_br_i32.ge_u"),
+            ("AddSlotBrI32LtS", "add_slot_br_i32.lt_s"),
             ("BrF64NotLe", "br_f64.not_le"),
             ("AndBrEqz32", "and_br_eqz32"),
             ("BrNez64", "br_nez64"),

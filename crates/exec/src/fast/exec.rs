@@ -582,6 +582,7 @@ pub(crate) fn execute<const PROFILE: bool>(
             store_idx { $($stx:ident: $stxn:literal => |$stxv:ident| $stxe:expr;)* }
             add_br_cmp { $($abc:ident: $abct:ty => |$abca:ident, $abcb:ident| $abce:expr;)* }
             add_br_cmp_imm { $($abi:ident: $abit:ty => |$abia:ident, $abib:ident| $abie:expr;)* }
+            add_slot_br_cmp { $($asc:ident: $asct:ty => |$asca:ident, $ascb:ident| $asce:expr;)* }
             and_br { $($anb:ident: |$anbv:ident| $anbe:expr;)* }
             bin2 { $($b2:ident: $b2t:ty => |$b2a:ident, $b2b:ident| $b2f:expr, |$b2x:ident, $b2c:ident| $b2g:expr;)* }
             imm_bin { $($ib:ident: $ibt:ty => |$iba:ident, $ibb:ident| $ibf:expr, |$ibx:ident, $ibc:ident| $ibg:expr;)* }
@@ -684,6 +685,15 @@ pub(crate) fn execute<const PROFILE: bool>(
                     let $abia = <$abit as SlotValue>::from_slot(sum);
                     let $abib = <$abit as Imm>::from_imm(i32::from(x.limit));
                     if $abie {
+                        cursor.jump(x.target);
+                    }
+                })*
+                $(Op::$asc(x) => {
+                    let sum = u64::from((regs.get(x.a) as u32).wrapping_add(regs.get(x.addend) as u32));
+                    regs.set(x.dst, sum);
+                    let $asca = <$asct as SlotValue>::from_slot(sum);
+                    let $ascb = <$asct as SlotValue>::from_slot(regs.get(x.b));
+                    if $asce {
                         cursor.jump(x.target);
                     }
                 })*

@@ -692,3 +692,50 @@ fn operands_have_their_roles() {
     // A call's results are in its list: its writes are not all in the op.
     assert!(!Op::CallInternal(Call { func: 0, list: 0 }).for_each_write(|_| {}));
 }
+
+/// Strided loops: `j += step; if j < n` (signed and unsigned, the sum
+/// as either operand of the compare), which fuse into `AddSlotBrI32*`.
+const STRIDED_LOOPS: &str = r#"(module
+  (func (export "signed") (param $step i32) (param $n i32) (result i32)
+    (local $j i32) (local $count i32)
+    (loop $next
+      (local.set $count (i32.add (local.get $count) (i32.const 1)))
+      (br_if $next (i32.lt_s (local.tee $j (i32.add (local.get $j) (local.get $step)))
+                             (local.get $n))))
+    (i32.add (i32.mul (local.get $count) (i32.const 1000)) (local.get $j)))
+  (func (export "unsigned_mirrored") (param $step i32) (param $n i32) (result i32)
+    (local $j i32) (local $count i32)
+    (loop $next
+      (local.set $count (i32.add (local.get $count) (i32.const 1)))
+      (br_if $next (i32.gt_u (local.get $n)
+                             (local.tee $j (i32.add (local.get $j) (local.get $step))))))
+    (i32.add (i32.mul (local.get $count) (i32.const 1000)) (local.get $j))))"#;
+
+#[test]
+fn strided_loops_fuse_their_step_into_the_branch() {
+    let code = translate(STRIDED_LOOPS);
+    assert_eq!(count(&code[0], "AddSlotBrI32LtS"), 1, "{}", code[0]);
+    assert_eq!(count(&code[1], "AddSlotBrI32LtU"), 1, "{}", code[1]);
+    let (mut store, instance) = instantiate(STRIDED_LOOPS);
+    let signed = instance
+        .get_typed_func::<(i32, i32), i32>(&mut store, "signed")
+        .expect("export");
+    let unsigned = instance
+        .get_typed_func::<(i32, i32), i32>(&mut store, "unsigned_mirrored")
+        .expect("export");
+    // 7 steps of 3 reach 21 >= 20; one step of -5 is not below -12.
+    assert_eq!(
+        signed.call(&mut store, (3, 20)).expect("runs"),
+        7 * 1000 + 21
+    );
+    assert_eq!(signed.call(&mut store, (-5, -12)).expect("runs"), 1000 - 5);
+    // Unsigned: 2^31 is not below 1, though negative as a signed value.
+    assert_eq!(
+        unsigned.call(&mut store, (7, 30)).expect("runs"),
+        5 * 1000 + 35
+    );
+    assert_eq!(
+        unsigned.call(&mut store, (i32::MIN, 1)).expect("runs"),
+        1000i32.wrapping_add(i32::MIN)
+    );
+}

@@ -215,6 +215,7 @@ macro_rules! handlers {
         store_idx { $($stx:ident: $stxn:literal => |$stxv:ident| $stxe:expr;)* }
         add_br_cmp { $($abc:ident: $abct:ty => |$abca:ident, $abcb:ident| $abce:expr;)* }
         add_br_cmp_imm { $($abi:ident: $abit:ty => |$abia:ident, $abib:ident| $abie:expr;)* }
+        add_slot_br_cmp { $($asc:ident: $asct:ty => |$asca:ident, $ascb:ident| $asce:expr;)* }
         and_br { $($anb:ident: |$anbv:ident| $anbe:expr;)* }
         bin2 { $($b2:ident: $b2t:ty => |$b2a:ident, $b2b:ident| $b2f:expr, |$b2x:ident, $b2c:ident| $b2g:expr;)* }
         imm_bin { $($ib:ident: $ibt:ty => |$iba:ident, $ibb:ident| $ibf:expr, |$ibx:ident, $ibc:ident| $ibg:expr;)* }
@@ -228,7 +229,8 @@ macro_rules! handlers {
             $(handlers::$bt::run,)* $(handlers::$bi::run,)* $(handlers::$bz::run,)*
             $(handlers::$bc::run,)* $(handlers::$bci::run,)* $(handlers::$ld::run,)*
             $(handlers::$st::run,)* $(handlers::$ldx::run,)* $(handlers::$stx::run,)*
-            $(handlers::$abc::run,)* $(handlers::$abi::run,)* $(handlers::$anb::run,)*
+            $(handlers::$abc::run,)* $(handlers::$abi::run,)* $(handlers::$asc::run,)*
+            $(handlers::$anb::run,)*
             $(handlers::$b2::run,)* $(handlers::$ib::run,)* $(handlers::$lb::run,)* $(handlers::$bs::run,)*
             $(other_handler!($other),)*
         ];
@@ -382,6 +384,17 @@ macro_rules! handlers {
                     let $abia = <$abit as SlotValue>::from_slot(sum);
                     let $abib = <$abit as Imm>::from_imm(i32::from(x.limit));
                     branch!($abie, x.target, cursor, regs, memory, fuel)
+                }
+            })*
+            $(pub(super) mod $asc {
+                use super::*;
+                pub(in super::super) fn run<'a>(mut cursor: Cursor<'a>, regs: Regs, memory: &mut [u8], fuel: u32) -> Stop {
+                    let x = take!(cursor, $asc);
+                    let sum = u64::from((regs.get(x.a) as u32).wrapping_add(regs.get(x.addend) as u32));
+                    regs.set(x.dst, sum);
+                    let $asca = <$asct as SlotValue>::from_slot(sum);
+                    let $ascb = <$asct as SlotValue>::from_slot(regs.get(x.b));
+                    branch!($asce, x.target, cursor, regs, memory, fuel)
                 }
             })*
             $(pub(super) mod $anb {

@@ -236,7 +236,7 @@ macro_rules! staged_reads {
     (
         un $un:tt un_trap $ut:tt bin $bin:tt bin_trap $bt:tt bin_imm $bi:tt br_test $bz:tt
         br_cmp $bc:tt br_cmp_imm $bci:tt load $ld:tt store $st:tt load_idx $ldx:tt
-        store_idx $stx:tt add_br_cmp $abc:tt add_br_cmp_imm $abi:tt and_br $anb:tt
+        store_idx $stx:tt add_br_cmp $abc:tt add_br_cmp_imm $abi:tt add_slot_br_cmp $asc:tt and_br $anb:tt
         bin2 { $($b2:ident: $b2t:ty => |$b2a:ident, $b2b:ident| $b2f:expr, |$b2x:ident, $b2c:ident| $b2g:expr;)* }
         imm_bin { $($ib:ident: $ibt:ty => |$iba:ident, $ibb:ident| $ibf:expr, |$ibx:ident, $ibc:ident| $ibg:expr;)* }
         load_bin { $($lb:ident: $lbt:ty => |$lbv:ident, $lbb:ident| $lbe:expr;)* }

@@ -180,6 +180,7 @@ impl Code {
         if let Some(last) = self.last_fusable() {
             let fused = match *last {
                 Op::I32AddImm(add) => op.after_add(add),
+                Op::I32Add(add) => op.after_add_slots(add),
                 Op::I32AndImm(and) => op.after_and(and),
                 _ => None,
             };
