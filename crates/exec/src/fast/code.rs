@@ -220,6 +220,16 @@ pub(crate) struct CopyBr {
     pub target: u32,
 }
 
+/// `dst = a + imm` (`i32`), then `goto target`: a counter's step at the
+/// end of a loop whose test is at its top (or of a `switch` case).
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub(crate) struct AddImmBr {
+    pub dst: Slot,
+    pub a: Slot,
+    pub imm: i32,
+    pub target: u32,
+}
+
 /// Two independent copies, then `goto target`.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub(crate) struct Copy2Br {
@@ -716,6 +726,7 @@ macro_rules! for_each_op {
             Copy2(Copy2),
             CopyBr(CopyBr),
             Copy2Br(Copy2Br),
+            I32AddImmBr(AddImmBr),
             I32AddImm2(AddImm2),
             Const32(Const32),
             Const64(Const64),
@@ -880,6 +891,7 @@ macro_rules! define_op {
                     $(Op::$anb(x) => Some(&mut x.target),)*
                     Op::Br(target) => Some(target),
                     Op::CopyBr(x) => Some(&mut x.target),
+                    Op::I32AddImmBr(x) => Some(&mut x.target),
                     Op::Copy2Br(x) => Some(&mut x.target),
                     _ => None,
                 }
@@ -978,6 +990,7 @@ macro_rules! define_op {
                     Op::CallIndirect(x) | Op::ReturnCallIndirect(x) => f(&mut x.index, R),
                     Op::Copy(x) => { f(&mut x.dst, W); f(&mut x.src, R); }
                     Op::CopyBr(x) => { f(&mut x.dst, W); f(&mut x.src, R); }
+                    Op::I32AddImmBr(x) => { f(&mut x.dst, W); f(&mut x.a, R); }
                     Op::Copy2(x) | Op::Copy2Br(Copy2Br { copies: x, .. }) => {
                         f(&mut x.dst0, W); f(&mut x.src0, R); f(&mut x.dst1, W); f(&mut x.src1, R);
                     }
@@ -1181,6 +1194,12 @@ impl Op {
                 target,
             })),
             Op::Copy2(copies) => Some(Op::Copy2Br(Copy2Br { copies, target })),
+            Op::I32AddImm(x) => Some(Op::I32AddImmBr(AddImmBr {
+                dst: x.dst,
+                a: x.a,
+                imm: x.imm,
+                target,
+            })),
             _ => None,
         }
     }
@@ -1304,6 +1323,7 @@ impl Op {
             Op::Trap(())
                 | Op::Br(_)
                 | Op::CopyBr(_)
+                | Op::I32AddImmBr(_)
                 | Op::Copy2Br(_)
                 | Op::BrTable(_)
                 | Op::Return0(())

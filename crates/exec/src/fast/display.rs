@@ -377,6 +377,10 @@ impl FastFuncText<'_> {
                         let (dst, src, target) = (S(x.dst), S(x.src), Target(x.target));
                         write!(out, "{dst} = {name} {src} {target}")
                     }
+                    Op::I32AddImmBr(x) => {
+                        let (dst, a, target) = (S(x.dst), S(x.a), Target(x.target));
+                        write!(out, "{dst} = {name} {a}, {} {target}", x.imm)
+                    }
                     Op::I32AddImm2(x) => {
                         let (dst0, dst1) = (S(x.dst0), S(x.dst1));
                         let (a0, a1) = (S(x.a0), S(x.a1));

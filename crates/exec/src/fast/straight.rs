@@ -238,6 +238,10 @@ macro_rules! straight {
                     $regs.set(x.dst1, $regs.get(x.src1));
                     $cursor.jump(target);
                 }
+                Op::I32AddImmBr(x) => {
+                    $regs.set(x.dst, u64::from(($regs.get(x.a) as u32).wrapping_add(x.imm as u32)));
+                    $cursor.jump(x.target);
+                }
                 Op::I32AddImm2(x) => {
                     $regs.set(x.dst0, add_imm($regs.get(x.a0), x.imm0));
                     $regs.set(x.dst1, add_imm($regs.get(x.a1), x.imm1));

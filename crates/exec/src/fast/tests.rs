@@ -69,16 +69,21 @@ fn direct_translation_computes_into_locals() {
     let code = translate(COUNTED_LOOP);
     let code = &code[0];
     // Operands read the locals' slots, results go straight to them, the
-    // constant is an immediate, the compare is fused into the branch; the
-    // two `Const`s clear the declared locals.
+    // constant is an immediate, the compare is fused into the branch, the
+    // counter's step into the back edge; the two `Const`s clear the
+    // declared locals.
     assert_eq!(count(code, "Copy"), 0, "{code}");
     assert_eq!(count(code, "I32GeU"), 0, "{code}");
     assert_eq!(count(code, "BrI32LeU"), 1, "{code}");
     assert_eq!(
-        count(code, "I32AddImm(BinImm { dst: 1, a: 1, imm: 1 })"),
+        count(
+            code,
+            "I32AddImmBr(AddImmBr { dst: 1, a: 1, imm: 1, target: 2 })"
+        ),
         1,
         "{code}"
     );
+    assert_eq!(count(code, ": Br("), 0, "{code}");
     assert_eq!(
         count(code, "I32Add(Bin { dst: 2, a: 2, b: 1 })"),
         1,

@@ -488,6 +488,9 @@ macro_rules! other_handler {
     (Copy2Br) => {
         copy2_br
     };
+    (I32AddImmBr) => {
+        add_imm_br
+    };
     (I32AddImm2) => {
         add_imm2
     };
@@ -579,6 +582,16 @@ fn copy2_br<'a>(mut cursor: Cursor<'a>, regs: Regs, memory: &mut [u8], fuel: u32
     regs.set(x.dst0, regs.get(x.src0));
     regs.set(x.dst1, regs.get(x.src1));
     cursor.jump(target);
+    go!(cursor, regs, memory, fuel)
+}
+
+fn add_imm_br<'a>(mut cursor: Cursor<'a>, regs: Regs, memory: &mut [u8], fuel: u32) -> Stop {
+    let x = take!(cursor, I32AddImmBr);
+    regs.set(
+        x.dst,
+        u64::from((regs.get(x.a) as u32).wrapping_add(x.imm as u32)),
+    );
+    cursor.jump(x.target);
     go!(cursor, regs, memory, fuel)
 }
 
