@@ -744,3 +744,41 @@ fn strided_loops_fuse_their_step_into_the_branch() {
         1000i32.wrapping_add(i32::MIN)
     );
 }
+
+#[test]
+fn a_call_returns_straight_into_the_local_it_sets() {
+    let wat = r#"(module
+      (func $twice (param i32) (result i32) (i32.add (local.get 0) (local.get 0)))
+      (func (export "run") (param $n i32) (result i64)
+        (local $x i32)
+        (local.set $x (i32.const 3))
+        (loop $again
+          (local.set $x (call $twice (local.get $x)))
+          (br_if $again (local.tee $n (i32.sub (local.get $n) (i32.const 1)))))
+        (i64.extend_i32_u (local.get $x))))"#;
+    let code = translate(wat);
+    let run = &code[1];
+    assert_eq!(count(run, "Copy"), 0, "{run}");
+    // The call's result slot is the local's own: slot 1, after `$n`.
+    let module = Module::new(&interp_engine(), wat).expect("valid module");
+    module.precompile_all().expect("translates");
+    let func = module.inner.fast.get(1).expect("translated");
+    let lists: Vec<_> = func
+        .code
+        .iter()
+        .filter_map(|op| match op {
+            crate::fast::code::Op::CallInternal(call) => Some(func.call_slots(call.list)),
+            _ => None,
+        })
+        .collect();
+    assert_eq!(lists, [(&[1][..], &[1][..])], "{run}");
+    assert_eq!(run_i64(wat, 4).expect("runs"), 48);
+    // The local's old value still on the operand stack is kept first.
+    let wat = r#"(module
+      (func $twice (param i32) (result i32) (i32.add (local.get 0) (local.get 0)))
+      (func (export "run") (param $x i32) (result i64)
+        (local.get $x)
+        (local.set $x (call $twice (local.get $x)))
+        (i64.extend_i32_u (i32.add (local.get $x)))))"#;
+    assert_eq!(run_i64(wat, 3).expect("runs"), 3 + 6);
+}

@@ -963,18 +963,36 @@ impl<'a> DirectTranslator<'a> {
         }
         let temp = self.temp(height);
         // Result retargeting: the op that computed the value writes the
-        // local instead.
-        if entry == Entry::Temp
-            && !preserved
-            && let Some(last) = self.code.last_fusable()
-            && let Some(dst) = last.result_mut()
-            && *dst == temp
-        {
-            *dst = local;
-        } else {
-            self.write_entry(local, entry, height);
+        // local instead, or the call that returned it, into its result
+        // slot in the call's list.
+        if entry == Entry::Temp && !preserved {
+            if let Some(last) = self.code.last_fusable()
+                && let Some(dst) = last.result_mut()
+                && *dst == temp
+            {
+                *dst = local;
+                return Ok(());
+            }
+            if let Some(at) = self.single_call_result(temp) {
+                self.lists[at] = local;
+                return Ok(());
+            }
         }
+        self.write_entry(local, entry, height);
         Ok(())
+    }
+
+    /// Where in `lists` the last op, a call with the one result `temp`,
+    /// keeps that result's slot.
+    fn single_call_result(&self, temp: Slot) -> Option<usize> {
+        let list = match self.code.last()? {
+            Op::CallInternal(call) | Op::Call(call) => call.list,
+            Op::CallIndirect(call) => call.list,
+            _ => return None,
+        } as usize;
+        let (&args, &results) = (self.lists.get(list)?, self.lists.get(list + 1)?);
+        let at = list + 2 + usize::from(args);
+        (results == 1 && self.lists.get(at) == Some(&temp)).then_some(at)
     }
 
     // --- calls ---

@@ -188,14 +188,29 @@ pub(super) fn read_before_written(
             if let Some((first, written, then)) = staged_reads(&op) {
                 reads = first.iter().fold(0, |m, &s| m | bit(s)) | (bit(then) & !bit(written));
             }
+            // A call writes its results (a `local.set` of the result
+            // retargets the call's result slot to the local).
+            let results = |at: u32| -> u64 {
+                let start = at as usize;
+                let (Some(&args), Some(&count)) = (lists.get(start), lists.get(start + 1)) else {
+                    return 0;
+                };
+                let from = start + 2 + usize::from(args);
+                lists
+                    .get(from..from + usize::from(count))
+                    .map_or(0, |slots| slots.iter().fold(0, |m, &s| m | bit(s)))
+            };
             match op {
-                Op::CallInternal(call)
-                | Op::Call(call)
-                | Op::ReturnCallInternal(call)
-                | Op::ReturnCall(call) => reads |= list(call.list, 2),
-                Op::CallIndirect(call) | Op::ReturnCallIndirect(call) => {
+                Op::CallInternal(call) | Op::Call(call) => {
                     reads |= list(call.list, 2);
+                    writes |= results(call.list);
                 }
+                Op::CallIndirect(call) => {
+                    reads |= list(call.list, 2);
+                    writes |= results(call.list);
+                }
+                Op::ReturnCallInternal(call) | Op::ReturnCall(call) => reads |= list(call.list, 2),
+                Op::ReturnCallIndirect(call) => reads |= list(call.list, 2),
                 Op::Return(at) => reads |= list(at, 1),
                 _ => {}
             }
