@@ -2,7 +2,7 @@
 //! ir-reg emitter and the direct translator): each new op may merge into
 //! the op before it, unless a branch may land between them.
 
-use crate::fast::code::{AddImm2, Op, Role, Slot};
+use crate::fast::code::{AddImm2, Copy2, Op, Role, Slot};
 
 /// The code being emitted: ops, the wasm offset of each, and the index
 /// before which ops may not be fused with the next one.
@@ -70,6 +70,23 @@ impl Code {
                 a1: second.a,
                 imm0,
                 imm1,
+            });
+            return;
+        }
+        // Two copies in a row (a loop's variables rotating: `h = g; g = f`)
+        // become one `Copy2` when the second neither reads nor writes what
+        // the first wrote, so that running them in turn or at once agree.
+        if let Op::Copy(second) = op
+            && let Some(last) = self.last_fusable()
+            && let Op::Copy(first) = *last
+            && second.src != first.dst
+            && second.dst != first.dst
+        {
+            *last = Op::Copy2(Copy2 {
+                dst0: first.dst,
+                src0: first.src,
+                dst1: second.dst,
+                src1: second.src,
             });
             return;
         }
@@ -197,7 +214,7 @@ impl Code {
 #[cfg(test)]
 mod tests {
     use super::Code;
-    use crate::fast::code::{Bin, BinImm, ImmBin, Op};
+    use crate::fast::code::{Bin, BinImm, Copy2, ImmBin, Op, Un};
 
     fn pushed(ops: &[Op]) -> Vec<Op> {
         let mut code = Code::default();
@@ -257,5 +274,24 @@ mod tests {
             offset: 0,
         });
         assert_eq!(pushed(&[MUL, load, add]), [MUL, load, add]);
+    }
+
+    #[test]
+    fn pairs_copies_that_do_not_depend_on_each_other() {
+        let copy = |dst, src| Op::Copy(Un { dst, src });
+        // h = g; g = f: the second overwrites what the first read.
+        let pair = Op::Copy2(Copy2 {
+            dst0: 7,
+            src0: 6,
+            dst1: 6,
+            src1: 5,
+        });
+        assert_eq!(
+            pushed(&[copy(7, 6), copy(6, 5), copy(5, 4)]),
+            [pair, copy(5, 4)]
+        );
+        // b = a; c = b reads what the first wrote; b = a; b = c writes it.
+        assert_eq!(pushed(&[copy(2, 1), copy(3, 2)]), [copy(2, 1), copy(3, 2)]);
+        assert_eq!(pushed(&[copy(2, 1), copy(2, 3)]), [copy(2, 1), copy(2, 3)]);
     }
 }
