@@ -362,6 +362,8 @@ impl Const64 {
 /// * `load_bin`: `Variant: T => |v, b| expr`: an 8-byte load `v` (also
 ///   written to its slot), then `dst = expr` (commutative: the load may
 ///   have been either operand).
+/// * `load_bin_store`: as `load_bin`, then `dst` stored back where it was
+///   loaded from (`*p += b`).
 /// * `bin_store`: `Variant: T => |a, b| expr`: `dst = expr`, then an 8-byte
 ///   store of it.
 /// * `other`: the remaining variants and their operand struct, executed by
@@ -704,6 +706,10 @@ macro_rules! for_each_op {
             F64LoadAdd: f64 => |v, b| v + b;
             F64LoadMul: f64 => |v, b| v * b;
         }
+        load_bin_store {
+            F64LoadAddStore: f64 => |v, b| v + b;
+            F64LoadMulStore: f64 => |v, b| v * b;
+        }
         bin_store {
             F64AddStore: f64 => |a, b| a + b;
             F64SubStore: f64 => |a, b| a - b;
@@ -782,6 +788,7 @@ macro_rules! define_op {
         bin2 { $($b2:ident: $b2t:ty => |$b2a:ident, $b2b:ident| $b2f:expr, |$b2x:ident, $b2c:ident| $b2g:expr;)* }
         imm_bin { $($ib:ident: $ibt:ty => |$iba:ident, $ibb:ident| $ibf:expr, |$ibx:ident, $ibc:ident| $ibg:expr;)* }
         load_bin { $($lb:ident: $lbt:ty => |$lbv:ident, $lbb:ident| $lbe:expr;)* }
+        load_bin_store { $($lbs:ident: $lbst:ty => |$lbsv:ident, $lbsb:ident| $lbse:expr;)* }
         bin_store { $($bs:ident: $bst:ty => |$bsa:ident, $bsb:ident| $bse:expr;)* }
         other { $($other:ident($ty:ty),)* }
     ) => {
@@ -807,6 +814,7 @@ macro_rules! define_op {
             $($b2(Bin2),)*
             $($ib(ImmBin),)*
             $($lb(LoadBin),)*
+            $($lbs(LoadBin),)*
             $($bs(BinStore),)*
             $($other($ty),)*
         }
@@ -818,7 +826,7 @@ macro_rules! define_op {
         pub(crate) enum OpKind {
             $($un,)* $($ut,)* $($bin,)* $($bt,)* $($bi,)* $($bz,)* $($bc,)* $($bci,)*
             $($ld,)* $($st,)* $($ldx,)* $($stx,)* $($abc,)* $($abi,)* $($asc,)* $($anb,)* $($b2,)*
-            $($ib,)* $($lb,)* $($bs,)* $($other,)*
+            $($ib,)* $($lb,)* $($lbs,)* $($bs,)* $($other,)*
         }
 
         impl OpKind {
@@ -830,7 +838,7 @@ macro_rules! define_op {
                 $(stringify!($st),)* $(stringify!($ldx),)* $(stringify!($stx),)*
                 $(stringify!($abc),)* $(stringify!($abi),)* $(stringify!($asc),)*
                 $(stringify!($anb),)*
-                $(stringify!($b2),)* $(stringify!($ib),)* $(stringify!($lb),)*
+                $(stringify!($b2),)* $(stringify!($ib),)* $(stringify!($lb),)* $(stringify!($lbs),)*
                 $(stringify!($bs),)*
                 $(stringify!($other),)*
             ];
@@ -860,6 +868,7 @@ macro_rules! define_op {
                     $(Op::$b2(_) => OpKind::$b2,)*
                     $(Op::$ib(_) => OpKind::$ib,)*
                     $(Op::$lb(_) => OpKind::$lb,)*
+                    $(Op::$lbs(_) => OpKind::$lbs,)*
                     $(Op::$bs(_) => OpKind::$bs,)*
                     $(Op::$other(_) => OpKind::$other,)*
                 }
@@ -914,6 +923,7 @@ macro_rules! define_op {
                     $(Op::$b2(x) => Some(&mut x.dst),)*
                     $(Op::$ib(x) => Some(&mut x.dst),)*
                     $(Op::$lb(x) => Some(&mut x.dst),)*
+                    $(Op::$lbs(x) => Some(&mut x.dst),)*
                     Op::Copy(x) => Some(&mut x.dst),
                     Op::I32AddImm2(x) => Some(&mut x.dst1),
                     Op::Const32(x) => Some(&mut x.dst),
@@ -984,6 +994,7 @@ macro_rules! define_op {
                     })*
                     $(Op::$ib(x) => { f(&mut x.t, W); f(&mut x.a, R); f(&mut x.dst, W); f(&mut x.c, R); })*
                     $(Op::$lb(x) => { f(&mut x.ld, W); f(&mut x.addr, R); f(&mut x.dst, W); f(&mut x.b, R); })*
+                    $(Op::$lbs(x) => { f(&mut x.ld, W); f(&mut x.addr, R); f(&mut x.dst, W); f(&mut x.b, R); })*
                     $(Op::$bs(x) => { f(&mut x.dst, W); f(&mut x.a, R); f(&mut x.b, R); f(&mut x.addr, R); })*
                     Op::BrTable(x) => f(&mut x.index, R),
                     Op::Return1(src) => f(src, R),
@@ -1249,6 +1260,20 @@ impl Op {
                 Some(match second {
                     Op::F64Add(_) => Op::F64LoadAdd(fused),
                     _ => Op::F64LoadMul(fused),
+                })
+            }
+            // `*p += b`: the result stored back where it was loaded from
+            // (the address read once, so neither result may be its slot).
+            (Op::F64LoadAdd(x) | Op::F64LoadMul(x), Op::I64Store(store))
+                if store.value == x.dst
+                    && store.addr == x.addr
+                    && store.offset == x.offset
+                    && x.ld != x.addr
+                    && x.dst != x.addr =>
+            {
+                Some(match first {
+                    Op::F64LoadAdd(_) => Op::F64LoadAddStore(x),
+                    _ => Op::F64LoadMulStore(x),
                 })
             }
             (Op::F64Add(x) | Op::F64Sub(x) | Op::F64Mul(x), Op::I64Store(store))

@@ -308,6 +308,7 @@ impl FastFuncText<'_> {
                 bin2 { $($b2:ident: $b2t:ty => |$b2a:ident, $b2b:ident| $b2f:expr, |$b2x:ident, $b2c:ident| $b2g:expr;)* }
                 imm_bin { $($ib:ident: $ibt:ty => |$iba:ident, $ibb:ident| $ibf:expr, |$ibx:ident, $ibc:ident| $ibg:expr;)* }
                 load_bin { $($lb:ident: $lbt:ty => |$lbv:ident, $lbb:ident| $lbe:expr;)* }
+                load_bin_store { $($lbs:ident: $lbst:ty => |$lbsv:ident, $lbsb:ident| $lbse:expr;)* }
                 bin_store { $($bs:ident: $bst:ty => |$bsa:ident, $bsb:ident| $bse:expr;)* }
                 other { $($other:ident($ty:ty),)* }
             ) => {
@@ -331,6 +332,7 @@ impl FastFuncText<'_> {
                     $(Op::$b2(x) => x.write(out, name),)*
                     $(Op::$ib(x) => x.write(out, name),)*
                     $(Op::$lb(x) => x.write(out, name),)*
+                    $(Op::$lbs(x) => x.write(out, name),)*
                     $(Op::$bs(x) => x.write(out, name),)*
                     Op::Trap(()) | Op::Return0(()) => out.write_str(name),
                     Op::Br(target) => write!(out, "{name} {}", Target(target)),

@@ -587,6 +587,7 @@ pub(crate) fn execute<const PROFILE: bool>(
             bin2 { $($b2:ident: $b2t:ty => |$b2a:ident, $b2b:ident| $b2f:expr, |$b2x:ident, $b2c:ident| $b2g:expr;)* }
             imm_bin { $($ib:ident: $ibt:ty => |$iba:ident, $ibb:ident| $ibf:expr, |$ibx:ident, $ibc:ident| $ibg:expr;)* }
             load_bin { $($lb:ident: $lbt:ty => |$lbv:ident, $lbb:ident| $lbe:expr;)* }
+            load_bin_store { $($lbs:ident: $lbst:ty => |$lbsv:ident, $lbsb:ident| $lbse:expr;)* }
             bin_store { $($bs:ident: $bst:ty => |$bsa:ident, $bsb:ident| $bse:expr;)* }
             other { $($other:ident($ty:ty),)* }
         ) => {
@@ -721,6 +722,22 @@ pub(crate) fn execute<const PROFILE: bool>(
                             let $lbv = <$lbt as SlotValue>::from_slot(loaded);
                             let $lbb = <$lbt as SlotValue>::from_slot(regs.get(x.b));
                             regs.set(x.dst, SlotValue::into_slot($lbe));
+                        }
+                        None => trap!(TrapCode::MemoryOutOfBounds),
+                    }
+                })*
+                $(Op::$lbs(x) => {
+                    let memory = &mut memories[mem0].data;
+                    let addr = regs.get(x.addr);
+                    match load::<8>(memory, addr, u64::from(x.offset)) {
+                        Some(bytes) => {
+                            let loaded = u64::from_le_bytes(bytes);
+                            regs.set(x.ld, loaded);
+                            let $lbsv = <$lbst as SlotValue>::from_slot(loaded);
+                            let $lbsb = <$lbst as SlotValue>::from_slot(regs.get(x.b));
+                            let value: u64 = SlotValue::into_slot($lbse);
+                            regs.set(x.dst, value);
+                            store::<8>(memory, addr, u64::from(x.offset), value.to_le_bytes());
                         }
                         None => trap!(TrapCode::MemoryOutOfBounds),
                     }

@@ -782,3 +782,26 @@ fn a_call_returns_straight_into_the_local_it_sets() {
         (i64.extend_i32_u (i32.add (local.get $x)))))"#;
     assert_eq!(run_i64(wat, 3).expect("runs"), 3 + 6);
 }
+
+#[test]
+fn accumulating_into_memory_loads_adds_and_stores_once() {
+    // `p[i] += p[i + 1] * 2.0` over four doubles, then their sum's bits.
+    let wat = r#"(module
+      (memory 1)
+      (data (i32.const 0) "\00\00\00\00\00\00\f0\3f\00\00\00\00\00\00\00\40\00\00\00\00\00\00\08\40\00\00\00\00\00\00\10\40")
+      (func (export "run") (param $n i32) (result i64)
+        (local $p i32) (local $x f64)
+        (loop $next
+          (local.set $x (f64.mul (f64.load offset=8 (local.get $p)) (f64.const 2)))
+          (f64.store (local.get $p) (f64.add (f64.load (local.get $p)) (local.get $x)))
+          (br_if $next (i32.lt_u (local.tee $p (i32.add (local.get $p) (i32.const 8)))
+                                 (local.get $n))))
+        (i64.reinterpret_f64 (f64.add (f64.add (f64.load (i32.const 0)) (f64.load (i32.const 8)))
+                                      (f64.add (f64.load (i32.const 16)) (f64.load (i32.const 24)))))))"#;
+    let code = translate(wat);
+    assert_eq!(count(&code[0], "F64LoadAddStore"), 1, "{}", code[0]);
+    // 1 2 3 4 becomes 1+4=5, 2+6=8, 3+8=11, 4: 28.
+    assert_eq!(run_i64(wat, 24).expect("runs"), 28f64.to_bits() as i64);
+    // Past the end of memory the load traps, and nothing is stored.
+    assert!(run_i64(wat, 70_000).is_err());
+}

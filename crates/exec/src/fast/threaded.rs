@@ -220,6 +220,7 @@ macro_rules! handlers {
         bin2 { $($b2:ident: $b2t:ty => |$b2a:ident, $b2b:ident| $b2f:expr, |$b2x:ident, $b2c:ident| $b2g:expr;)* }
         imm_bin { $($ib:ident: $ibt:ty => |$iba:ident, $ibb:ident| $ibf:expr, |$ibx:ident, $ibc:ident| $ibg:expr;)* }
         load_bin { $($lb:ident: $lbt:ty => |$lbv:ident, $lbb:ident| $lbe:expr;)* }
+        load_bin_store { $($lbs:ident: $lbst:ty => |$lbsv:ident, $lbsb:ident| $lbse:expr;)* }
         bin_store { $($bs:ident: $bst:ty => |$bsa:ident, $bsb:ident| $bse:expr;)* }
         other { $($other:ident($ty:ty),)* }
     ) => {
@@ -231,7 +232,8 @@ macro_rules! handlers {
             $(handlers::$st::run,)* $(handlers::$ldx::run,)* $(handlers::$stx::run,)*
             $(handlers::$abc::run,)* $(handlers::$abi::run,)* $(handlers::$asc::run,)*
             $(handlers::$anb::run,)*
-            $(handlers::$b2::run,)* $(handlers::$ib::run,)* $(handlers::$lb::run,)* $(handlers::$bs::run,)*
+            $(handlers::$b2::run,)* $(handlers::$ib::run,)* $(handlers::$lb::run,)*
+            $(handlers::$lbs::run,)* $(handlers::$bs::run,)*
             $(other_handler!($other),)*
         ];
 
@@ -430,6 +432,27 @@ macro_rules! handlers {
                             let $lbv = <$lbt as SlotValue>::from_slot(loaded);
                             let $lbb = <$lbt as SlotValue>::from_slot(regs.get(x.b));
                             regs.set(x.dst, SlotValue::into_slot($lbe));
+                        }
+                        None => return Stop::trapped(cursor.pc() + 1, TrapCode::MemoryOutOfBounds),
+                    }
+                    next!(cursor, regs, memory, fuel)
+                }
+            })*
+            $(pub(super) mod $lbs {
+                use super::*;
+                pub(in super::super) fn run<'a>(mut cursor: Cursor<'a>, regs: Regs, memory: &mut [u8], fuel: u32) -> Stop {
+                    let x = take!(cursor, $lbs);
+                    let addr = regs.get(x.addr);
+                    match load::<8>(memory, addr, u64::from(x.offset)) {
+                        Some(bytes) => {
+                            let loaded = u64::from_le_bytes(bytes);
+                            regs.set(x.ld, loaded);
+                            let $lbsv = <$lbst as SlotValue>::from_slot(loaded);
+                            let $lbsb = <$lbst as SlotValue>::from_slot(regs.get(x.b));
+                            let value: u64 = SlotValue::into_slot($lbse);
+                            regs.set(x.dst, value);
+                            // In bounds: the load just read these bytes.
+                            store::<8>(memory, addr, u64::from(x.offset), value.to_le_bytes());
                         }
                         None => return Stop::trapped(cursor.pc() + 1, TrapCode::MemoryOutOfBounds),
                     }

@@ -255,6 +255,7 @@ macro_rules! staged_reads {
         bin2 { $($b2:ident: $b2t:ty => |$b2a:ident, $b2b:ident| $b2f:expr, |$b2x:ident, $b2c:ident| $b2g:expr;)* }
         imm_bin { $($ib:ident: $ibt:ty => |$iba:ident, $ibb:ident| $ibf:expr, |$ibx:ident, $ibc:ident| $ibg:expr;)* }
         load_bin { $($lb:ident: $lbt:ty => |$lbv:ident, $lbb:ident| $lbe:expr;)* }
+        load_bin_store { $($lbs:ident: $lbst:ty => |$lbsv:ident, $lbsb:ident| $lbse:expr;)* }
         bin_store { $($bs:ident: $bst:ty => |$bsa:ident, $bsb:ident| $bse:expr;)* }
         other $other:tt
     ) => {
@@ -263,6 +264,7 @@ macro_rules! staged_reads {
                 $(Op::$b2(x) => (vec![x.a, x.b], x.t, x.c),)*
                 $(Op::$ib(x) => (vec![x.a], x.t, x.c),)*
                 $(Op::$lb(x) => (vec![x.addr], x.ld, x.b),)*
+                $(Op::$lbs(x) => (vec![x.addr], x.ld, x.b),)*
                 $(Op::$bs(x) => (vec![x.a, x.b], x.dst, x.addr),)*
                 Op::I32AddImm2(x) => (vec![x.a0], x.dst0, x.a1),
                 _ => return None,

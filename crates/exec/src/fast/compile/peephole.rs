@@ -294,4 +294,40 @@ mod tests {
         assert_eq!(pushed(&[copy(2, 1), copy(3, 2)]), [copy(2, 1), copy(3, 2)]);
         assert_eq!(pushed(&[copy(2, 1), copy(2, 3)]), [copy(2, 1), copy(2, 3)]);
     }
+
+    #[test]
+    fn stores_a_loaded_sum_back_in_one_op() {
+        use crate::fast::code::{Load, LoadBin, Store};
+        let load = |dst| {
+            Op::I64Load(Load {
+                dst,
+                addr: 1,
+                offset: 8,
+            })
+        };
+        let add = Op::F64Add(Bin { dst: 4, a: 3, b: 2 });
+        let store = |addr, offset| {
+            Op::I64Store(Store {
+                addr,
+                value: 4,
+                offset,
+            })
+        };
+        let fused = LoadBin {
+            ld: 3,
+            addr: 1,
+            dst: 4,
+            b: 2,
+            offset: 8,
+        };
+        assert_eq!(
+            pushed(&[load(3), add, store(1, 8)]),
+            [Op::F64LoadAddStore(fused)]
+        );
+        // Another address or offset: the load and add fuse, the store stays.
+        let other = [Op::F64LoadAdd(fused), store(5, 8)];
+        assert_eq!(pushed(&[load(3), add, store(5, 8)]), other);
+        let other = [Op::F64LoadAdd(fused), store(1, 16)];
+        assert_eq!(pushed(&[load(3), add, store(1, 16)]), other);
+    }
 }
