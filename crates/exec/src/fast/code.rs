@@ -1156,6 +1156,23 @@ impl Op {
             Op::BrI32GtUImm(x) => limit!(x, AddBrI32GtUImm),
             Op::BrI32LeSImm(x) => limit!(x, AddBrI32LeSImm),
             Op::BrI32LeUImm(x) => limit!(x, AddBrI32LeUImm),
+            // A zero test of the sum is a compare with the limit 0.
+            Op::BrNez32(x) => limit!(
+                BrCmpImm {
+                    a: x.cond,
+                    imm: 0,
+                    target: x.target
+                },
+                AddBrI32NeImm
+            ),
+            Op::BrEqz32(x) => limit!(
+                BrCmpImm {
+                    a: x.cond,
+                    imm: 0,
+                    target: x.target
+                },
+                AddBrI32EqImm
+            ),
             _ => return None,
         })
     }

@@ -2,7 +2,7 @@
 //! ir-reg emitter and the direct translator): each new op may merge into
 //! the op before it, unless a branch may land between them.
 
-use crate::fast::code::{AddImm2, Copy2, Op, Role, Slot};
+use crate::fast::code::{AddImm2, BinImm, Copy2, Op, Role, Slot};
 
 /// The code being emitted: ops, the wasm offset of each, and the index
 /// before which ops may not be fused with the next one.
@@ -197,6 +197,11 @@ impl Code {
         if let Some(last) = self.last_fusable() {
             let fused = match *last {
                 Op::I32AddImm(add) => op.after_add(add),
+                // `x - imm` is `x + -imm`: a count down and its test.
+                Op::I32SubImm(sub) => sub
+                    .imm
+                    .checked_neg()
+                    .and_then(|imm| op.after_add(BinImm { imm, ..sub })),
                 Op::I32Add(add) => op.after_add_slots(add),
                 Op::I32AndImm(and) => op.after_and(and),
                 _ => None,
@@ -329,5 +334,32 @@ mod tests {
         assert_eq!(pushed(&[load(3), add, store(5, 8)]), other);
         let other = [Op::F64LoadAdd(fused), store(1, 16)];
         assert_eq!(pushed(&[load(3), add, store(1, 16)]), other);
+    }
+
+    #[test]
+    fn fuses_a_step_with_the_zero_test_of_its_result() {
+        use crate::fast::code::{AddBrCmpImm, BrTest};
+        let down = Op::I32SubImm(BinImm {
+            dst: 1,
+            a: 1,
+            imm: 1,
+        });
+        let mut code = Code::default();
+        code.push(down, 0);
+        code.push_branch(Op::BrNez32(BrTest { cond: 1, target: 0 }), 1);
+        let fused = AddBrCmpImm {
+            dst: 1,
+            a: 1,
+            imm: -1,
+            limit: 0,
+            target: 0,
+        };
+        assert_eq!(code.ops, [Op::AddBrI32NeImm(fused)]);
+        // A test of another slot leaves both.
+        let mut code = Code::default();
+        code.push(down, 0);
+        let test = Op::BrEqz32(BrTest { cond: 2, target: 0 });
+        code.push_branch(test, 1);
+        assert_eq!(code.ops, [down, test]);
     }
 }
