@@ -10,7 +10,7 @@
 //! host function called, with the arguments in the caller's outgoing slots.
 
 use super::chain::{Chain, Suspended};
-use super::code::{Copy2Br, FastFunc, MemKind, Op, Slot, for_each_op};
+use super::code::{Copy2Br, FastFunc, LoadBin, MemKind, Op, Slot, for_each_op};
 use super::profile::Profile;
 use super::regs::{Cursor, Regs};
 /// Memory accesses, bounds-checked once (`regs`).
@@ -105,6 +105,28 @@ pub(super) fn add_imm(a: u64, imm: i16) -> u64 {
 #[inline(always)]
 pub(super) fn index_addr(a: u64, b: u64) -> u64 {
     u64::from((a as u32).wrapping_add(b as u32))
+}
+
+/// A `load_bin_store` op (`*p = f(*p, b)`): loads the 8 bytes at
+/// `addr + offset` into slot `ld`, writes `dst = f(loaded, b)` and stores it
+/// back there; `false` when the access is out of bounds (nothing changed).
+#[inline(always)]
+pub(super) fn load_op_store(
+    memory: &mut [u8],
+    regs: Regs,
+    x: LoadBin,
+    f: impl FnOnce(u64, u64) -> u64,
+) -> bool {
+    let (addr, offset) = (regs.get(x.addr), u64::from(x.offset));
+    let Some(bytes) = load::<8>(memory, addr, offset) else {
+        return false;
+    };
+    let loaded = u64::from_le_bytes(bytes);
+    regs.set(x.ld, loaded);
+    let value = f(loaded, regs.get(x.b));
+    regs.set(x.dst, value);
+    // In bounds: the load has just read these bytes.
+    store::<8>(memory, addr, offset, value.to_le_bytes())
 }
 
 /// A [`MemKind`] load: the value's slot bits.
@@ -728,18 +750,12 @@ pub(crate) fn execute<const PROFILE: bool>(
                 })*
                 $(Op::$lbs(x) => {
                     let memory = &mut memories[mem0].data;
-                    let addr = regs.get(x.addr);
-                    match load::<8>(memory, addr, u64::from(x.offset)) {
-                        Some(bytes) => {
-                            let loaded = u64::from_le_bytes(bytes);
-                            regs.set(x.ld, loaded);
-                            let $lbsv = <$lbst as SlotValue>::from_slot(loaded);
-                            let $lbsb = <$lbst as SlotValue>::from_slot(regs.get(x.b));
-                            let value: u64 = SlotValue::into_slot($lbse);
-                            regs.set(x.dst, value);
-                            store::<8>(memory, addr, u64::from(x.offset), value.to_le_bytes());
-                        }
-                        None => trap!(TrapCode::MemoryOutOfBounds),
+                    if !load_op_store(memory, regs, x, |v, b| {
+                        let $lbsv = <$lbst as SlotValue>::from_slot(v);
+                        let $lbsb = <$lbst as SlotValue>::from_slot(b);
+                        SlotValue::into_slot($lbse)
+                    }) {
+                        trap!(TrapCode::MemoryOutOfBounds);
                     }
                 })*
                 $(Op::$bs(x) => {

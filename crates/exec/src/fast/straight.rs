@@ -15,7 +15,7 @@
 //! (nightly), which this loop stands in for on stable Rust.
 
 use super::code::{Copy2Br, FastFunc, Op, for_each_op};
-use super::exec::{Imm, add_imm, index_addr, load, store};
+use super::exec::{Imm, add_imm, index_addr, load, load_op_store, store};
 use super::regs::{Cursor, Regs};
 use crate::interp::numeric::{self, Slot as SlotValue};
 use crate::trap::TrapCode;
@@ -199,18 +199,12 @@ macro_rules! straight {
                     }
                 })*
                 $(Op::$lbs(x) => {
-                    let addr = $regs.get(x.addr);
-                    match load::<8>($memory, addr, u64::from(x.offset)) {
-                        Some(bytes) => {
-                            let loaded = u64::from_le_bytes(bytes);
-                            $regs.set(x.ld, loaded);
-                            let $lbsv = <$lbst as SlotValue>::from_slot(loaded);
-                            let $lbsb = <$lbst as SlotValue>::from_slot($regs.get(x.b));
-                            let value: u64 = SlotValue::into_slot($lbse);
-                            $regs.set(x.dst, value);
-                            store::<8>($memory, addr, u64::from(x.offset), value.to_le_bytes());
-                        }
-                        None => return Stop { pc: $cursor.pc(), trap: Some(TrapCode::MemoryOutOfBounds) },
+                    if !load_op_store($memory, $regs, x, |v, b| {
+                        let $lbsv = <$lbst as SlotValue>::from_slot(v);
+                        let $lbsb = <$lbst as SlotValue>::from_slot(b);
+                        SlotValue::into_slot($lbse)
+                    }) {
+                        return Stop { pc: $cursor.pc(), trap: Some(TrapCode::MemoryOutOfBounds) };
                     }
                 })*
                 $(Op::$bs(x) => {

@@ -25,7 +25,7 @@
 
 use super::chain::{self, Chain, Suspended};
 use super::code::{Copy2Br, Op, OpKind, Slot, for_each_op};
-use super::exec::{Imm, add_imm, index_addr, load, store};
+use super::exec::{Imm, add_imm, index_addr, load, load_op_store, store};
 use super::regs::{Cursor, Regs};
 use crate::func::FuncKind;
 use crate::interp::numeric::{self, Slot as SlotValue};
@@ -442,19 +442,12 @@ macro_rules! handlers {
                 use super::*;
                 pub(in super::super) fn run<'a>(mut cursor: Cursor<'a>, regs: Regs, memory: &mut [u8], fuel: u32) -> Stop {
                     let x = take!(cursor, $lbs);
-                    let addr = regs.get(x.addr);
-                    match load::<8>(memory, addr, u64::from(x.offset)) {
-                        Some(bytes) => {
-                            let loaded = u64::from_le_bytes(bytes);
-                            regs.set(x.ld, loaded);
-                            let $lbsv = <$lbst as SlotValue>::from_slot(loaded);
-                            let $lbsb = <$lbst as SlotValue>::from_slot(regs.get(x.b));
-                            let value: u64 = SlotValue::into_slot($lbse);
-                            regs.set(x.dst, value);
-                            // In bounds: the load just read these bytes.
-                            store::<8>(memory, addr, u64::from(x.offset), value.to_le_bytes());
-                        }
-                        None => return Stop::trapped(cursor.pc() + 1, TrapCode::MemoryOutOfBounds),
+                    if !load_op_store(memory, regs, x, |v, b| {
+                        let $lbsv = <$lbst as SlotValue>::from_slot(v);
+                        let $lbsb = <$lbst as SlotValue>::from_slot(b);
+                        SlotValue::into_slot($lbse)
+                    }) {
+                        return Stop::trapped(cursor.pc() + 1, TrapCode::MemoryOutOfBounds);
                     }
                     next!(cursor, regs, memory, fuel)
                 }
