@@ -22,6 +22,7 @@ use super::code::{
     BrTest, Bulk, Call, Copy2Br, FastFunc, ImmBin, Load, LoadBin, LoadIdx, MemExt, MemKind, Op,
     OpKind, Slot, Store, StoreIdx, Un, for_each_op,
 };
+use super::compile::absolute_target;
 
 /// Column at which the `; @0x…` comments start (after the pc).
 const COMMENT_COLUMN: usize = 40;
@@ -67,7 +68,12 @@ impl Display for FastFuncText<'_> {
         let mut line = String::new();
         for (pc, op) in func.code.iter().enumerate() {
             line.clear();
-            self.write_op(&mut line, op)?;
+            // Targets are kept relative to their branch; shown as op indices.
+            let mut op = *op;
+            if let Some(target) = op.target_mut() {
+                *target = absolute_target(pc, *target);
+            }
+            self.write_op(&mut line, &op)?;
             match func.offset(pc) {
                 Some(offset) => writeln!(f, "{pc:>4}  {line:<COMMENT_COLUMN$} ; @{offset:#x}")?,
                 None => writeln!(f, "{pc:>4}  {line}")?,
@@ -618,7 +624,7 @@ mod tests {
             func_imports: 1,
             ..Default::default()
         };
-        let func = FastFunc {
+        let mut func = FastFunc {
             code: Box::new([
                 Op::Const32(Const32 { dst: 2, value: 7 }),
                 Op::Const64(Const64::new(3, 0x3ff0_0000_0000_0000)),
@@ -685,6 +691,12 @@ mod tests {
             loops: Box::new([3]),
             consts: Box::new([]),
         };
+        // Targets relative to their branch, as `verify::check` leaves them.
+        for (pc, op) in func.code.iter_mut().enumerate() {
+            if let Some(target) = op.target_mut() {
+                *target = crate::fast::compile::relative_target(pc, *target);
+            }
+        }
         let text = FastFuncText {
             func: &func,
             func_index: 1,

@@ -282,14 +282,14 @@ pub(crate) fn execute<const PROFILE: bool>(
                 frames.push(Frame {
                     instance: caller.instance,
                     func: caller.defined,
-                    pc: caller.resume.pc().wrapping_sub(1) as u32,
+                    pc: caller.resume.pc_in(&caller.func.code).wrapping_sub(1) as u32,
                     base: caller.base,
                 });
             }
             frames.push(Frame {
                 instance: instance_index,
                 func: defined,
-                pc: cursor.pc().wrapping_sub(1) as u32,
+                pc: cursor.pc_in(&func.code).wrapping_sub(1) as u32,
                 base,
             });
             stop_profile!();
@@ -646,21 +646,21 @@ pub(crate) fn execute<const PROFILE: bool>(
                 $(Op::$bz(x) => {
                     let $bza = <$bzt as SlotValue>::from_slot(regs.get(x.cond));
                     if $bze {
-                        cursor.jump(x.target);
+                        cursor.jump_after(x.target);
                     }
                 })*
                 $(Op::$bc(x) => {
                     let $bca = <$bct as SlotValue>::from_slot(regs.get(x.a));
                     let $bcb = <$bct as SlotValue>::from_slot(regs.get(x.b));
                     if $bce {
-                        cursor.jump(x.target);
+                        cursor.jump_after(x.target);
                     }
                 })*
                 $(Op::$bci(x) => {
                     let $bcia = <$bcit as SlotValue>::from_slot(regs.get(x.a));
                     let $bcib = <$bcit as Imm>::from_imm(x.imm);
                     if $bcie {
-                        cursor.jump(x.target);
+                        cursor.jump_after(x.target);
                     }
                 })*
                 $(Op::$ld(x) => {
@@ -699,7 +699,7 @@ pub(crate) fn execute<const PROFILE: bool>(
                     let $abca = <$abct as SlotValue>::from_slot(sum);
                     let $abcb = <$abct as SlotValue>::from_slot(regs.get(x.b));
                     if $abce {
-                        cursor.jump(x.target);
+                        cursor.jump_after(x.target);
                     }
                 })*
                 $(Op::$abi(x) => {
@@ -708,7 +708,7 @@ pub(crate) fn execute<const PROFILE: bool>(
                     let $abia = <$abit as SlotValue>::from_slot(sum);
                     let $abib = <$abit as Imm>::from_imm(i32::from(x.limit));
                     if $abie {
-                        cursor.jump(x.target);
+                        cursor.jump_after(x.target);
                     }
                 })*
                 $(Op::$asc(x) => {
@@ -717,14 +717,14 @@ pub(crate) fn execute<const PROFILE: bool>(
                     let $asca = <$asct as SlotValue>::from_slot(sum);
                     let $ascb = <$asct as SlotValue>::from_slot(regs.get(x.b));
                     if $asce {
-                        cursor.jump(x.target);
+                        cursor.jump_after(x.target);
                     }
                 })*
                 $(Op::$anb(x) => {
                     let $anbv = (regs.get(x.a) as u32) & (x.imm as u32);
                     regs.set(x.dst, u64::from($anbv));
                     if $anbe {
-                        cursor.jump(x.target);
+                        cursor.jump_after(x.target);
                     }
                 })*
                 $(Op::$ib(x) => {
@@ -785,11 +785,11 @@ pub(crate) fn execute<const PROFILE: bool>(
         Resume::Start => {}
         Resume::AfterHostCall => {
             let out = func.frame_size as usize;
-            let pc = cursor.pc();
+            let pc = cursor.pc_in(&func.code);
             for (i, &slot) in call_results(func, func.code.get(pc)).iter().enumerate() {
                 regs.set(slot, regs.read(out + i));
             }
-            cursor.jump(pc as u32 + 1);
+            cursor.skip(1);
         }
         Resume::ReturnAfterHostCall => {
             let out = func.frame_size as usize;
@@ -841,22 +841,21 @@ pub(crate) fn execute<const PROFILE: bool>(
                     func = chain.func;
                     base = chain.base;
                     defined = chain.defined;
-                    let (Some(chain_cursor), Some(chain_regs)) = (
-                        Cursor::new(&func.code, stop.pc()),
-                        Regs::new(stack, base, func.extent as usize),
-                    ) else {
+                    let Some(chain_regs) = Regs::new(stack, base, func.extent as usize) else {
                         suspend!(Err(internal(
                             "threaded call left a frame outside the stack"
                         )));
                     };
-                    cursor = chain_cursor;
                     regs = chain_regs;
                 }
                 stop
             };
             #[cfg(all(feature = "match-dispatch", not(feature = "tail-dispatch")))]
             let stop = super::straight::run(&cursor, regs, memory, func);
-            cursor.jump(stop.pc() as u32);
+            match Cursor::new(&func.code, stop.pc_in(&func.code)) {
+                Some(at) => cursor = at,
+                None => suspend!(Err(internal("dispatcher stopped outside the code"))),
+            }
             if let Some(code) = stop.trap() {
                 // The trapping op was fetched: `suspend!` records the op
                 // before the cursor, as for a trap in this loop.
@@ -869,13 +868,15 @@ pub(crate) fn execute<const PROFILE: bool>(
         }
         for_each_op!(dispatch! op; {
             Op::Trap(()) => trap!(TrapCode::Unreachable),
-            Op::Br(target) => cursor.jump(target),
+            Op::Br(target) => cursor.jump_after(target),
             Op::BrTable(table) => {
                 let index = regs.get(table.index) as u32;
                 let case = index.min(table.len.saturating_sub(1));
-                match func.targets.get((table.targets + case) as usize) {
-                    Some(&target) => cursor.jump(target),
-                    None => suspend!(Err(internal("br_table target out of range"))),
+                // The cases follow the table as one `Br` each (verified).
+                cursor.skip(case);
+                match *cursor.peek() {
+                    Op::Br(target) => cursor.jump(target),
+                    _ => suspend!(Err(internal("br_table without its cases"))),
                 }
             }
             Op::Return0(()) => do_return!(0, |_i| 0),
@@ -919,16 +920,16 @@ pub(crate) fn execute<const PROFILE: bool>(
             }
             Op::CopyBr(x) => {
                 regs.set(x.dst, regs.get(x.src));
-                cursor.jump(x.target);
+                cursor.jump_after(x.target);
             }
             Op::Copy2Br(Copy2Br { copies: x, target }) => {
                 regs.set(x.dst0, regs.get(x.src0));
                 regs.set(x.dst1, regs.get(x.src1));
-                cursor.jump(target);
+                cursor.jump_after(target);
             }
             Op::I32AddImmBr(x) => {
                 regs.set(x.dst, u64::from((regs.get(x.a) as u32).wrapping_add(x.imm as u32)));
-                cursor.jump(x.target);
+                cursor.jump_after(x.target);
             }
             Op::I32AddImm2(x) => {
                 regs.set(x.dst0, add_imm(regs.get(x.a0), x.imm0));

@@ -150,21 +150,25 @@ impl Regs {
 }
 
 /// The position in the code of the running function: a pointer to the next
-/// op, so that fetching is one load and advancing one add.
+/// op, so that fetching is one load and advancing one add. One word: branch
+/// targets are relative to the branch op (`compile::verify::check` makes
+/// them so), so a jump needs no code start, and the threaded handlers keep
+/// one more scratch register than with a (pointer, start) pair; whoever
+/// needs the op's index asks with the code ([`Cursor::pc_in`]).
 ///
-/// In bounds by construction: [`Cursor::new`] and [`Cursor::jump`] check
-/// their index (`jump` only in debug builds: its targets are branch
-/// targets, which `compile::verify::check` proved to be below the code
-/// length), and [`Cursor::next`] advances past an op only when that op is
-/// not the last one — the verifier proved the last op is a terminator,
-/// and the dispatcher always jumps, returns or leaves after a terminator
-/// instead of fetching the next op.
+/// In bounds by construction: [`Cursor::new`] checks its index, the jumps
+/// go to branch targets, which the verifier proved to lie in the code
+/// (debug builds check every move against the code's bounds), and
+/// [`Cursor::next`] advances past an op only when that op is not the last
+/// one — the verifier proved the last op is a terminator, and the
+/// dispatcher always jumps, returns or leaves after a terminator instead
+/// of fetching the next op.
 #[derive(Clone, Copy, Debug)]
 pub(super) struct Cursor<'a> {
     ip: *const Op,
+    /// Only for the debug-build checks.
+    #[cfg(debug_assertions)]
     start: *const Op,
-    /// Only for the debug-build checks: a cursor is two words, passed in
-    /// two registers (the threaded handlers take it as arguments).
     #[cfg(debug_assertions)]
     len: usize,
     code: std::marker::PhantomData<&'a [Op]>,
@@ -176,6 +180,7 @@ impl<'a> Cursor<'a> {
     pub(super) fn new(code: &'a [Op], pc: usize) -> Option<Cursor<'a>> {
         (pc < code.len()).then(|| Cursor {
             ip: code.as_ptr().wrapping_add(pc),
+            #[cfg(debug_assertions)]
             start: code.as_ptr(),
             #[cfg(debug_assertions)]
             len: code.len(),
@@ -183,30 +188,47 @@ impl<'a> Cursor<'a> {
         })
     }
 
-    /// This cursor, as a cursor into `code`, if `code` is the code it
-    /// moves in (the same slice: code is never moved or freed while a
-    /// cursor into it lives). For the threaded call handlers, whose cursor
-    /// lives as long as the handler but which keep it in the caller list.
+    /// This cursor with the lifetime of `code`, the code it moves in.
+    /// For the threaded call handlers, whose cursor lives as long as the
+    /// handler but which keep it in the caller list.
+    ///
+    /// # Safety
+    /// The cursor points into `code` (the chain runs the code of its
+    /// running function, so a handler's cursor is in `chain.func.code`).
     #[cfg_attr(
         all(feature = "match-dispatch", not(feature = "tail-dispatch")),
         allow(dead_code)
     )]
     #[inline(always)]
-    pub(super) fn within<'b>(self, code: &'b [Op]) -> Option<Cursor<'b>> {
-        std::ptr::eq(self.start, code.as_ptr()).then_some(Cursor {
+    pub(super) unsafe fn within<'b>(self, code: &'b [Op]) -> Cursor<'b> {
+        #[cfg(debug_assertions)]
+        assert!(
+            std::ptr::eq(self.start, code.as_ptr()) && self.in_bounds(),
+            "cursor outside its code"
+        );
+        let _ = code; // only checked (debug builds)
+        Cursor {
             ip: self.ip,
-            start: self.start,
+            #[cfg(debug_assertions)]
+            start: code.as_ptr(),
             #[cfg(debug_assertions)]
             len: code.len(),
             code: std::marker::PhantomData,
-        })
+        }
+    }
+
+    #[cfg(debug_assertions)]
+    fn in_bounds(&self) -> bool {
+        (self.ip as usize)
+            .checked_sub(self.start as usize)
+            .is_some_and(|bytes| bytes / std::mem::size_of::<Op>() < self.len)
     }
 
     /// The op at the cursor; the cursor moves to the next one.
     #[inline(always)]
     pub(super) fn next(&mut self) -> &'a Op {
         #[cfg(debug_assertions)]
-        assert!(self.pc() < self.len, "fetch past the end of the code");
+        assert!(self.in_bounds(), "fetch past the end of the code");
         // SAFETY: `ip` points at an op of the code (struct docs): the slice
         // outlives `'a`, and the op is initialised and never mutated.
         let op = unsafe { &*self.ip };
@@ -220,37 +242,66 @@ impl<'a> Cursor<'a> {
     #[inline(always)]
     pub(super) fn peek(&self) -> &'a Op {
         #[cfg(debug_assertions)]
-        assert!(self.pc() < self.len, "fetch past the end of the code");
+        assert!(self.in_bounds(), "fetch past the end of the code");
         // SAFETY: as in `next`.
         unsafe { &*self.ip }
     }
 
-    /// Continues at op `target`, a verified branch target.
+    /// Continues at the verified branch target `target` of the op at the
+    /// cursor (targets count ops from their branch: `target` is an `i32`).
+    #[cfg_attr(
+        all(feature = "match-dispatch", not(feature = "tail-dispatch")),
+        allow(dead_code)
+    )]
     #[inline(always)]
     pub(super) fn jump(&mut self, target: u32) {
+        self.ip = self.ip.wrapping_offset(target as i32 as isize);
         #[cfg(debug_assertions)]
-        assert!(
-            (target as usize) < self.len,
-            "branch past the end of the code"
-        );
-        self.ip = self.start.wrapping_add(target as usize);
+        assert!(self.in_bounds(), "branch out of the code");
+    }
+
+    /// Continues at the verified branch target `target` of the op just
+    /// before the cursor (the op `next` returned last).
+    #[inline(always)]
+    pub(super) fn jump_after(&mut self, target: u32) {
+        self.ip = self
+            .ip
+            .wrapping_offset((target as i32 as isize).wrapping_sub(1));
+        #[cfg(debug_assertions)]
+        assert!(self.in_bounds(), "branch out of the code");
     }
 
     /// Moves forward by `ops` ops, to a verified op (a `br_table` case:
     /// `compile::verify::check` proved the cases follow the table).
-    #[cfg_attr(feature = "match-dispatch", allow(dead_code))]
     #[inline(always)]
     pub(super) fn skip(&mut self, ops: u32) {
         self.ip = self.ip.wrapping_add(ops as usize);
         #[cfg(debug_assertions)]
-        assert!(self.pc() < self.len, "skip past the end of the code");
+        assert!(self.in_bounds(), "skip past the end of the code");
     }
 
-    /// Index of the next op.
+    /// The op address, for the threaded dispatcher's `Stop`.
+    #[cfg_attr(
+        all(feature = "match-dispatch", not(feature = "tail-dispatch")),
+        allow(dead_code)
+    )]
     #[inline(always)]
-    pub(super) fn pc(&self) -> usize {
-        (self.ip as usize - self.start as usize) / std::mem::size_of::<Op>()
+    pub(super) fn address(&self) -> usize {
+        self.ip as usize
     }
+
+    /// Index in `code` (the code the cursor moves in) of the next op.
+    #[inline(always)]
+    pub(super) fn pc_in(&self, code: &[Op]) -> usize {
+        pc_of(self.address(), code)
+    }
+}
+
+/// Index in `code` of the op at address `address` (of an op of `code`, or
+/// just past its end).
+#[inline(always)]
+pub(super) fn pc_of(address: usize, code: &[Op]) -> usize {
+    address.wrapping_sub(code.as_ptr() as usize) / std::mem::size_of::<Op>()
 }
 
 /// The end of an `N`-byte access at `addr + offset`, if it has one: so

@@ -31,7 +31,9 @@ pub(super) struct Stop {
 }
 
 impl Stop {
-    pub(super) fn pc(&self) -> usize {
+    /// The index of the op in `code`, the running function's (the same
+    /// signature as the threaded dispatcher's `Stop`, which keeps an address).
+    pub(super) fn pc_in(&self, _code: &[Op]) -> usize {
         self.pc
     }
 
@@ -77,7 +79,7 @@ macro_rules! straight {
                     let $uta = <$utt as SlotValue>::from_slot($regs.get(x.src));
                     match $ute {
                         Ok(value) => $regs.set(x.dst, SlotValue::into_slot(value)),
-                        Err(code) => return Stop { pc: $cursor.pc(), trap: Some(code) },
+                        Err(code) => return Stop { pc: $cursor.pc_in(&$func.code), trap: Some(code) },
                     }
                 })*
                 $(Op::$bin(x) => {
@@ -90,7 +92,7 @@ macro_rules! straight {
                     let $btb = <$btt as SlotValue>::from_slot($regs.get(x.b));
                     match $bte {
                         Ok(value) => $regs.set(x.dst, SlotValue::into_slot(value)),
-                        Err(code) => return Stop { pc: $cursor.pc(), trap: Some(code) },
+                        Err(code) => return Stop { pc: $cursor.pc_in(&$func.code), trap: Some(code) },
                     }
                 })*
                 $(Op::$bi(x) => {
@@ -101,47 +103,47 @@ macro_rules! straight {
                 $(Op::$bz(x) => {
                     let $bza = <$bzt as SlotValue>::from_slot($regs.get(x.cond));
                     if $bze {
-                        $cursor.jump(x.target);
+                        $cursor.jump_after(x.target);
                     }
                 })*
                 $(Op::$bc(x) => {
                     let $bca = <$bct as SlotValue>::from_slot($regs.get(x.a));
                     let $bcb = <$bct as SlotValue>::from_slot($regs.get(x.b));
                     if $bce {
-                        $cursor.jump(x.target);
+                        $cursor.jump_after(x.target);
                     }
                 })*
                 $(Op::$bci(x) => {
                     let $bcia = <$bcit as SlotValue>::from_slot($regs.get(x.a));
                     let $bcib = <$bcit as Imm>::from_imm(x.imm);
                     if $bcie {
-                        $cursor.jump(x.target);
+                        $cursor.jump_after(x.target);
                     }
                 })*
                 $(Op::$ld(x) => {
                     match load::<$ldn>($memory, $regs.get(x.addr), u64::from(x.offset)) {
                         Some($ldb) => $regs.set(x.dst, $lde),
-                        None => return Stop { pc: $cursor.pc(), trap: Some(TrapCode::MemoryOutOfBounds) },
+                        None => return Stop { pc: $cursor.pc_in(&$func.code), trap: Some(TrapCode::MemoryOutOfBounds) },
                     }
                 })*
                 $(Op::$st(x) => {
                     let $stv = $regs.get(x.value);
                     if !store::<$stn>($memory, $regs.get(x.addr), u64::from(x.offset), $ste) {
-                        return Stop { pc: $cursor.pc(), trap: Some(TrapCode::MemoryOutOfBounds) };
+                        return Stop { pc: $cursor.pc_in(&$func.code), trap: Some(TrapCode::MemoryOutOfBounds) };
                     }
                 })*
                 $(Op::$ldx(x) => {
                     let addr = index_addr($regs.get(x.a), $regs.get(x.b));
                     match load::<$ldxn>($memory, addr, u64::from(x.offset)) {
                         Some($ldxb) => $regs.set(x.dst, $ldxe),
-                        None => return Stop { pc: $cursor.pc(), trap: Some(TrapCode::MemoryOutOfBounds) },
+                        None => return Stop { pc: $cursor.pc_in(&$func.code), trap: Some(TrapCode::MemoryOutOfBounds) },
                     }
                 })*
                 $(Op::$stx(x) => {
                     let $stxv = $regs.get(x.value);
                     let addr = index_addr($regs.get(x.a), $regs.get(x.b));
                     if !store::<$stxn>($memory, addr, u64::from(x.offset), $stxe) {
-                        return Stop { pc: $cursor.pc(), trap: Some(TrapCode::MemoryOutOfBounds) };
+                        return Stop { pc: $cursor.pc_in(&$func.code), trap: Some(TrapCode::MemoryOutOfBounds) };
                     }
                 })*
                 $(Op::$abc(x) => {
@@ -150,7 +152,7 @@ macro_rules! straight {
                     let $abca = <$abct as SlotValue>::from_slot(sum);
                     let $abcb = <$abct as SlotValue>::from_slot($regs.get(x.b));
                     if $abce {
-                        $cursor.jump(x.target);
+                        $cursor.jump_after(x.target);
                     }
                 })*
                 $(Op::$abi(x) => {
@@ -159,7 +161,7 @@ macro_rules! straight {
                     let $abia = <$abit as SlotValue>::from_slot(sum);
                     let $abib = <$abit as Imm>::from_imm(i32::from(x.limit));
                     if $abie {
-                        $cursor.jump(x.target);
+                        $cursor.jump_after(x.target);
                     }
                 })*
                 $(Op::$asc(x) => {
@@ -168,14 +170,14 @@ macro_rules! straight {
                     let $asca = <$asct as SlotValue>::from_slot(sum);
                     let $ascb = <$asct as SlotValue>::from_slot($regs.get(x.b));
                     if $asce {
-                        $cursor.jump(x.target);
+                        $cursor.jump_after(x.target);
                     }
                 })*
                 $(Op::$anb(x) => {
                     let $anbv = ($regs.get(x.a) as u32) & (x.imm as u32);
                     $regs.set(x.dst, u64::from($anbv));
                     if $anbe {
-                        $cursor.jump(x.target);
+                        $cursor.jump_after(x.target);
                     }
                 })*
                 $(Op::$ib(x) => {
@@ -195,7 +197,7 @@ macro_rules! straight {
                             let $lbb = <$lbt as SlotValue>::from_slot($regs.get(x.b));
                             $regs.set(x.dst, SlotValue::into_slot($lbe));
                         }
-                        None => return Stop { pc: $cursor.pc(), trap: Some(TrapCode::MemoryOutOfBounds) },
+                        None => return Stop { pc: $cursor.pc_in(&$func.code), trap: Some(TrapCode::MemoryOutOfBounds) },
                     }
                 })*
                 $(Op::$lbs(x) => {
@@ -204,7 +206,7 @@ macro_rules! straight {
                         let $lbsb = <$lbst as SlotValue>::from_slot(b);
                         SlotValue::into_slot($lbse)
                     }) {
-                        return Stop { pc: $cursor.pc(), trap: Some(TrapCode::MemoryOutOfBounds) };
+                        return Stop { pc: $cursor.pc_in(&$func.code), trap: Some(TrapCode::MemoryOutOfBounds) };
                     }
                 })*
                 $(Op::$bs(x) => {
@@ -213,7 +215,7 @@ macro_rules! straight {
                     let value = SlotValue::into_slot($bse);
                     $regs.set(x.dst, value);
                     if !store::<8>($memory, $regs.get(x.addr), u64::from(x.offset), value.to_le_bytes()) {
-                        return Stop { pc: $cursor.pc(), trap: Some(TrapCode::MemoryOutOfBounds) };
+                        return Stop { pc: $cursor.pc_in(&$func.code), trap: Some(TrapCode::MemoryOutOfBounds) };
                     }
                 })*
                 $(Op::$b2(x) => {
@@ -224,14 +226,17 @@ macro_rules! straight {
                     let $b2c = <$b2t as SlotValue>::from_slot($regs.get(x.c));
                     $regs.set(x.dst, SlotValue::into_slot($b2g));
                 })*
-                Op::Br(target) => $cursor.jump(target),
+                Op::Br(target) => $cursor.jump_after(target),
                 Op::BrTable(table) => {
+                    // The cases follow the table as one `Br` each (verified).
                     let index = $regs.get(table.index) as u32;
                     let case = index.min(table.len.saturating_sub(1));
-                    match $func.targets.get((table.targets + case) as usize) {
-                        Some(&target) => $cursor.jump(target),
+                    let at = $cursor.pc_in(&$func.code) - 1;
+                    $cursor.skip(case);
+                    match *$cursor.peek() {
+                        Op::Br(target) => $cursor.jump(target),
                         // Impossible (verified); the full dispatcher reports it.
-                        None => return Stop { pc: $cursor.pc() - 1, trap: None },
+                        _ => return Stop { pc: at, trap: None },
                     }
                 }
                 Op::Copy(x) => $regs.set(x.dst, $regs.get(x.src)),
@@ -241,16 +246,16 @@ macro_rules! straight {
                 }
                 Op::CopyBr(x) => {
                     $regs.set(x.dst, $regs.get(x.src));
-                    $cursor.jump(x.target);
+                    $cursor.jump_after(x.target);
                 }
                 Op::Copy2Br(Copy2Br { copies: x, target }) => {
                     $regs.set(x.dst0, $regs.get(x.src0));
                     $regs.set(x.dst1, $regs.get(x.src1));
-                    $cursor.jump(target);
+                    $cursor.jump_after(target);
                 }
                 Op::I32AddImmBr(x) => {
                     $regs.set(x.dst, u64::from(($regs.get(x.a) as u32).wrapping_add(x.imm as u32)));
-                    $cursor.jump(x.target);
+                    $cursor.jump_after(x.target);
                 }
                 Op::I32AddImm2(x) => {
                     $regs.set(x.dst0, add_imm($regs.get(x.a0), x.imm0));
@@ -268,7 +273,7 @@ macro_rules! straight {
                 }
                 // Listed rather than `_`, so that the match is exhaustive
                 // over a dense jump table without a range check.
-                $(Op::$other(_))|* => return Stop { pc: $cursor.pc() - 1, trap: None },
+                $(Op::$other(_))|* => return Stop { pc: $cursor.pc_in(&$func.code) - 1, trap: None },
             }
         }
     };

@@ -47,6 +47,11 @@ fn dump(func: &FastFunc) -> String {
         func.frame_size, func.extent, func.params, func.results
     );
     for (pc, op) in func.code.iter().enumerate() {
+        // Branch targets as op indices, as the text dump shows them.
+        let mut op = *op;
+        if let Some(target) = op.target_mut() {
+            *target = super::compile::absolute_target(pc, *target);
+        }
         out.push_str(&format!("{pc:4}: {op:?}\n"));
     }
     out

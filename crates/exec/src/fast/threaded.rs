@@ -26,43 +26,59 @@
 use super::chain::{self, Chain, Suspended};
 use super::code::{Copy2Br, Op, OpKind, Slot, for_each_op};
 use super::exec::{Imm, add_imm, index_addr, load, load_op_store, store};
-use super::regs::{Cursor, Regs};
+use super::regs::{Cursor, Regs, pc_of};
 use crate::func::FuncKind;
 use crate::interp::numeric::{self, Slot as SlotValue};
 use crate::trap::TrapCode;
 
-/// Where the threaded code stopped: the index of the op for the match loop,
-/// or of the op after one that trapped, with the trap. One word (the pc in
-/// the low half, the trap code plus one above it), so that every exit of
+/// Where the threaded code stopped: the address of the op for the match
+/// loop, or of the op after one that trapped, with the trap. One word (the
+/// address in the low 56 bits, the trap code plus one above them; user-space
+/// addresses are below 2^56 on x86-64 and AArch64), so that every exit of
 /// a handler returns a scalar: the optimiser merges a handler's exits into
 /// one return, and only for a scalar does it duplicate that return back
-/// into each exit again, which a tail call to the next handler needs.
+/// into each exit again, which a tail call to the next handler needs. An
+/// address rather than an index: the cursor is one word, without the code
+/// start, and the loop knows the code ([`Stop::pc_in`]).
 #[derive(Clone, Copy, Debug)]
 pub(super) struct Stop(u64);
 
+/// Where `Stop` keeps the trap code.
+const TRAP_SHIFT: u32 = 56;
+
 impl Stop {
-    /// The match loop is to run the op at `pc`.
+    /// The match loop is to run the op at `cursor`.
     #[inline(always)]
-    pub(super) fn at(pc: usize) -> Stop {
-        Stop(pc as u64 & u64::from(u32::MAX))
+    pub(super) fn at(cursor: &Cursor<'_>) -> Stop {
+        Stop::at_address(cursor.address())
     }
 
-    /// The op before `pc` trapped with `code`. Out of line: traps are rare.
+    #[inline(always)]
+    fn at_address(address: usize) -> Stop {
+        debug_assert!((address as u64) >> TRAP_SHIFT == 0, "op address too high");
+        Stop(address as u64)
+    }
+
+    /// The op at address `at` trapped with `code`. Out of line: traps are
+    /// rare. (Given the address, not the cursor: a reference to the cursor
+    /// made every handler that can trap keep it in memory.)
     #[cold]
     #[inline(never)]
-    pub(super) fn trapped(pc: usize, code: TrapCode) -> Stop {
+    pub(super) fn trapped(at: usize, code: TrapCode) -> Stop {
         let index = TrapCode::ALL.iter().position(|&c| c == code).unwrap_or(0);
-        Stop(Stop::at(pc).0 | ((index as u64 + 1) << 32))
+        let after = at.wrapping_add(std::mem::size_of::<Op>());
+        Stop(Stop::at_address(after).0 | ((index as u64 + 1) << TRAP_SHIFT))
     }
 
+    /// The index in `code`, the code of the frame the chain stopped in.
     #[inline(always)]
-    pub(super) fn pc(self) -> usize {
-        (self.0 & u64::from(u32::MAX)) as usize
+    pub(super) fn pc_in(self, code: &[Op]) -> usize {
+        pc_of((self.0 & ((1 << TRAP_SHIFT) - 1)) as usize, code)
     }
 
     #[inline(always)]
     pub(super) fn trap(self) -> Option<TrapCode> {
-        let index = (self.0 >> 32) as usize;
+        let index = (self.0 >> TRAP_SHIFT) as usize;
         index
             .checked_sub(1)
             .and_then(|i| TrapCode::ALL.get(i).copied())
@@ -126,7 +142,7 @@ macro_rules! go {
     ($cursor:expr, $regs:expr, $memory:expr, $fuel:expr) => {{
         let fuel: u32 = $fuel;
         if fuel == 0 {
-            return Stop::at($cursor.pc());
+            return Stop::at(&$cursor);
         }
         return HANDLERS[$cursor.peek().kind() as usize]($cursor, $regs, $memory, fuel - 1);
     }};
@@ -183,7 +199,7 @@ macro_rules! take {
     ($cursor:ident, $variant:ident) => {{
         #[cfg(debug_assertions)]
         let Op::$variant(x) = *$cursor.peek() else {
-            return Stop::at($cursor.pc());
+            return Stop::at(&$cursor);
         };
         #[cfg(not(debug_assertions))]
         #[allow(unsafe_code)]
@@ -256,7 +272,7 @@ macro_rules! handlers {
                     let $uta = <$utt as SlotValue>::from_slot(regs.get(x.src));
                     match $ute {
                         Ok(value) => regs.set(x.dst, SlotValue::into_slot(value)),
-                        Err(code) => return Stop::trapped(cursor.pc() + 1, code),
+                        Err(code) => return Stop::trapped(cursor.address(), code),
                     }
                     next!(cursor, regs, memory, fuel)
                 }
@@ -279,7 +295,7 @@ macro_rules! handlers {
                     let $btb = <$btt as SlotValue>::from_slot(regs.get(x.b));
                     match $bte {
                         Ok(value) => regs.set(x.dst, SlotValue::into_slot(value)),
-                        Err(code) => return Stop::trapped(cursor.pc() + 1, code),
+                        Err(code) => return Stop::trapped(cursor.address(), code),
                     }
                     next!(cursor, regs, memory, fuel)
                 }
@@ -326,7 +342,7 @@ macro_rules! handlers {
                     let x = take!(cursor, $ld);
                     match load::<$ldn>(memory, regs.get(x.addr), u64::from(x.offset)) {
                         Some($ldb) => regs.set(x.dst, $lde),
-                        None => return Stop::trapped(cursor.pc() + 1, TrapCode::MemoryOutOfBounds),
+                        None => return Stop::trapped(cursor.address(), TrapCode::MemoryOutOfBounds),
                     }
                     next!(cursor, regs, memory, fuel)
                 }
@@ -337,7 +353,7 @@ macro_rules! handlers {
                     let x = take!(cursor, $st);
                     let $stv = regs.get(x.value);
                     if !store::<$stn>(memory, regs.get(x.addr), u64::from(x.offset), $ste) {
-                        return Stop::trapped(cursor.pc() + 1, TrapCode::MemoryOutOfBounds);
+                        return Stop::trapped(cursor.address(), TrapCode::MemoryOutOfBounds);
                     }
                     next!(cursor, regs, memory, fuel)
                 }
@@ -349,7 +365,7 @@ macro_rules! handlers {
                     let addr = index_addr(regs.get(x.a), regs.get(x.b));
                     match load::<$ldxn>(memory, addr, u64::from(x.offset)) {
                         Some($ldxb) => regs.set(x.dst, $ldxe),
-                        None => return Stop::trapped(cursor.pc() + 1, TrapCode::MemoryOutOfBounds),
+                        None => return Stop::trapped(cursor.address(), TrapCode::MemoryOutOfBounds),
                     }
                     next!(cursor, regs, memory, fuel)
                 }
@@ -361,7 +377,7 @@ macro_rules! handlers {
                     let $stxv = regs.get(x.value);
                     let addr = index_addr(regs.get(x.a), regs.get(x.b));
                     if !store::<$stxn>(memory, addr, u64::from(x.offset), $stxe) {
-                        return Stop::trapped(cursor.pc() + 1, TrapCode::MemoryOutOfBounds);
+                        return Stop::trapped(cursor.address(), TrapCode::MemoryOutOfBounds);
                     }
                     next!(cursor, regs, memory, fuel)
                 }
@@ -433,7 +449,7 @@ macro_rules! handlers {
                             let $lbb = <$lbt as SlotValue>::from_slot(regs.get(x.b));
                             regs.set(x.dst, SlotValue::into_slot($lbe));
                         }
-                        None => return Stop::trapped(cursor.pc() + 1, TrapCode::MemoryOutOfBounds),
+                        None => return Stop::trapped(cursor.address(), TrapCode::MemoryOutOfBounds),
                     }
                     next!(cursor, regs, memory, fuel)
                 }
@@ -447,7 +463,7 @@ macro_rules! handlers {
                         let $lbsb = <$lbst as SlotValue>::from_slot(b);
                         SlotValue::into_slot($lbse)
                     }) {
-                        return Stop::trapped(cursor.pc() + 1, TrapCode::MemoryOutOfBounds);
+                        return Stop::trapped(cursor.address(), TrapCode::MemoryOutOfBounds);
                     }
                     next!(cursor, regs, memory, fuel)
                 }
@@ -461,7 +477,7 @@ macro_rules! handlers {
                     let value = SlotValue::into_slot($bse);
                     regs.set(x.dst, value);
                     if !store::<8>(memory, regs.get(x.addr), u64::from(x.offset), value.to_le_bytes()) {
-                        return Stop::trapped(cursor.pc() + 1, TrapCode::MemoryOutOfBounds);
+                        return Stop::trapped(cursor.address(), TrapCode::MemoryOutOfBounds);
                     }
                     next!(cursor, regs, memory, fuel)
                 }
@@ -548,7 +564,7 @@ macro_rules! other_handler {
 for_each_op!(handlers!);
 
 fn to_loop<'a>(cursor: Cursor<'a>, _regs: Regs, _memory: &mut [u8], _fuel: u32) -> Stop {
-    Stop::at(cursor.pc())
+    Stop::at(&cursor)
 }
 
 fn br<'a>(mut cursor: Cursor<'a>, regs: Regs, memory: &mut [u8], fuel: u32) -> Stop {
@@ -563,11 +579,11 @@ fn br_table<'a>(mut cursor: Cursor<'a>, regs: Regs, memory: &mut [u8], fuel: u32
     let x = take!(cursor, BrTable);
     let index = regs.get(x.index) as u32;
     let case = index.min(x.len.wrapping_sub(1));
-    let at = cursor.pc();
+    let at = cursor.address();
     cursor.skip(case + 1);
     let Op::Br(target) = *cursor.peek() else {
         // Impossible (verified); the loop runs the `br_table` itself.
-        return Stop::at(at);
+        return Stop::at_address(at);
     };
     cursor.jump(target);
     go!(cursor, regs, memory, fuel)
@@ -655,7 +671,7 @@ fn after(mut cursor: Cursor<'_>) -> Cursor<'_> {
 #[cold]
 #[inline(never)]
 fn back_to_loop(at: usize) -> Stop {
-    Stop::at(at)
+    Stop::at_address(at)
 }
 
 /// `call_internal`: the callee's frame goes right after the caller's, as
@@ -664,7 +680,7 @@ fn back_to_loop(at: usize) -> Stop {
 /// near, or calls are counted for tiering.
 #[allow(unsafe_code)]
 fn call_internal<'a>(cursor: Cursor<'a>, regs: Regs, memory: &mut [u8], fuel: u32) -> Stop {
-    let at = cursor.pc();
+    let at = cursor.address();
     let call = take!(cursor, CallInternal);
     // One exit for every refusal: with several, the optimiser merges them
     // with the next handler's result into one return that is then no
@@ -683,7 +699,7 @@ fn call_internal<'a>(cursor: Cursor<'a>, regs: Regs, memory: &mut [u8], fuel: u3
 /// the cases of `call_internal`.
 #[allow(unsafe_code)]
 fn call_indirect<'a>(cursor: Cursor<'a>, regs: Regs, memory: &mut [u8], fuel: u32) -> Stop {
-    let at = cursor.pc();
+    let at = cursor.address();
     let call = take!(cursor, CallIndirect);
     // SAFETY: a handler of the run that installed the chain.
     let entered = unsafe { chain::current() }.and_then(|chain| {
@@ -729,7 +745,9 @@ fn enter<'c>(
     }
     let callee = chain.code.get(callee_index)?;
     let caller = chain.func;
-    let resume = resume.within(&caller.code)?;
+    // SAFETY: the chain runs the code of its running function, `caller`:
+    // the handler's cursor is in it.
+    let resume = unsafe { resume.within(&caller.code) };
     let frame_size = caller.frame_size as usize;
     let callee_base = chain.base + frame_size;
     let callee_extent = callee.extent as usize;
@@ -737,7 +755,7 @@ fn enter<'c>(
         return None;
     }
     let callee_cursor = Cursor::new(&callee.code, 0)?;
-    let (args, results) = call_lists(&caller.lists, list)?;
+    let (args, results) = call_lists(&caller.lists, list);
     let callee_regs = regs.above(frame_size, callee_extent);
     pass_args(args, regs, callee_regs);
     let suspended = Suspended {
@@ -766,12 +784,28 @@ fn enter<'c>(
 }
 
 /// The argument and result slots of a call's slot list (`FastFunc::lists`:
-/// the two counts, then the slots), read with one bounds check per part.
+/// the two counts, then the slots) of a call op of the running function.
+/// Unchecked: the checks and their exits took registers that the call
+/// handlers then saved and restored on every call.
 #[inline(always)]
-fn call_lists(lists: &[Slot], list: u32) -> Option<(&[Slot], &[Slot])> {
-    let (&[args, results], slots) = lists.get(list as usize..)?.split_first_chunk::<2>()?;
-    let (args, slots) = slots.split_at_checked(usize::from(args))?;
-    Some((args, slots.get(..usize::from(results))?))
+#[allow(unsafe_code)]
+fn call_lists(lists: &[Slot], list: u32) -> (&[Slot], &[Slot]) {
+    let at = list as usize;
+    debug_assert!(at + 1 < lists.len(), "call list out of range");
+    // SAFETY: `compile::verify::check` proved for every call op of the
+    // function (`check_call_list`) that both counts lie in `lists` and
+    // that the slots they count follow them within it; `at + 2` is then at
+    // most `lists.len()`, so even empty slices start in or just past it.
+    unsafe {
+        let counts = lists.as_ptr().add(at);
+        let args = usize::from(*counts);
+        let results = usize::from(*counts.add(1));
+        let args_at = counts.add(2);
+        (
+            std::slice::from_raw_parts(args_at, args),
+            std::slice::from_raw_parts(args_at.add(args), results),
+        )
+    }
 }
 
 /// Copies a call's arguments into the callee's first slots. Calls mostly
@@ -836,13 +870,13 @@ fn return_with(
 }
 
 fn return0<'a>(cursor: Cursor<'a>, regs: Regs, memory: &mut [u8], fuel: u32) -> Stop {
-    let at = cursor.pc();
+    let at = cursor.address();
     take!(cursor, Return0);
     return_with(at, regs, memory, fuel, |_, _| {})
 }
 
 fn return1<'a>(cursor: Cursor<'a>, regs: Regs, memory: &mut [u8], fuel: u32) -> Stop {
-    let at = cursor.pc();
+    let at = cursor.address();
     let src = take!(cursor, Return1);
     let value = regs.get(src);
     return_with(at, regs, memory, fuel, |caller_regs, results| {
@@ -856,7 +890,7 @@ fn return1<'a>(cursor: Cursor<'a>, regs: Regs, memory: &mut [u8], fuel: u32) -> 
 /// callee's frame, so writing them reads nothing already overwritten.
 #[allow(unsafe_code)]
 fn return_list<'a>(cursor: Cursor<'a>, regs: Regs, memory: &mut [u8], fuel: u32) -> Stop {
-    let at = cursor.pc();
+    let at = cursor.address();
     let list = take!(cursor, Return);
     // SAFETY: a handler of the run that installed the chain; the
     // reference ends here, before `return_with` takes its own.
@@ -873,7 +907,7 @@ fn return_list<'a>(cursor: Cursor<'a>, regs: Regs, memory: &mut [u8], fuel: u32)
 
 #[allow(unsafe_code)]
 fn global_get<'a>(mut cursor: Cursor<'a>, regs: Regs, memory: &mut [u8], fuel: u32) -> Stop {
-    let at = cursor.pc();
+    let at = cursor.address();
     let x = take!(cursor, GlobalGet);
     // SAFETY: a handler of the run that installed the chain.
     let value = unsafe { chain::current() }.and_then(|chain| Some(chain.global(x.index)?.value));
@@ -888,7 +922,7 @@ fn global_get<'a>(mut cursor: Cursor<'a>, regs: Regs, memory: &mut [u8], fuel: u
 
 #[allow(unsafe_code)]
 fn global_set<'a>(mut cursor: Cursor<'a>, regs: Regs, memory: &mut [u8], fuel: u32) -> Stop {
-    let at = cursor.pc();
+    let at = cursor.address();
     let x = take!(cursor, GlobalSet);
     // SAFETY: a handler of the run that installed the chain.
     let global = unsafe { chain::current() }.and_then(|chain| chain.global(x.index));
@@ -903,17 +937,22 @@ fn global_set<'a>(mut cursor: Cursor<'a>, regs: Regs, memory: &mut [u8], fuel: u
 
 #[cfg(test)]
 mod tests {
-    use super::Stop;
+    use super::{Cursor, Op, Stop};
     use crate::trap::TrapCode;
 
     #[test]
     fn stops_keep_their_pc_and_trap() {
-        for pc in [0, 1, 4095, u32::MAX as usize] {
-            assert_eq!(Stop::at(pc).pc(), pc);
-            assert_eq!(Stop::at(pc).trap(), None);
-            for code in TrapCode::ALL {
-                let stop = Stop::trapped(pc, code);
-                assert_eq!((stop.pc(), stop.trap()), (pc, Some(code)));
+        let code = [Op::Trap(()); 4];
+        for pc in 0..code.len() {
+            let cursor = Cursor::new(&code, pc).unwrap();
+            assert_eq!(Stop::at(&cursor).pc_in(&code), pc);
+            assert_eq!(Stop::at(&cursor).trap(), None);
+            for code_of_trap in TrapCode::ALL {
+                let stop = Stop::trapped(cursor.address(), code_of_trap);
+                assert_eq!(
+                    (stop.pc_in(&code), stop.trap()),
+                    (pc + 1, Some(code_of_trap))
+                );
             }
         }
     }

@@ -37,17 +37,18 @@ pub(super) fn check(
             finish_slot(slot);
             slots_ok &= in_frame(*slot);
         });
-        let op = &func.code[pc];
         if !slots_ok {
+            let op = &func.code[pc];
             return Err(format!("op {pc} ({op:?}) names a slot outside the frame"));
         }
-        let mut copy = *op;
-        if let Some(&mut target) = copy.target_mut()
-            && target as usize >= len
-        {
-            return Err(format!("op {pc} branches out of the code"));
+        let op = func.code[pc];
+        if let Some(target) = func.code[pc].target_mut() {
+            if *target as usize >= len {
+                return Err(format!("op {pc} branches out of the code"));
+            }
+            *target = relative_target(pc, *target);
         }
-        match *op {
+        match op {
             Op::BrTable(table) => {
                 let start = table.targets as usize;
                 let targets = start
@@ -105,6 +106,19 @@ pub(super) fn check(
         }
     }
     Ok(())
+}
+
+/// Branch target `target` (an op index) of the branch at `pc`, as the
+/// dispatchers take it: counted in ops from the branch, so that the cursor
+/// jumps without the code start (`Cursor::jump`). An `i32` in the op's `u32`.
+pub(crate) fn relative_target(pc: usize, target: u32) -> u32 {
+    (i64::from(target) - pc as i64) as i32 as u32
+}
+
+/// The op index that branch target `target` of the branch at `pc` names
+/// (the inverse of [`relative_target`]), for the dumps.
+pub(crate) fn absolute_target(pc: usize, target: u32) -> u32 {
+    (pc as i64 + i64::from(target as i32)) as u32
 }
 
 fn check_call_list(func: &FastFunc, list: u32, pc: usize) -> Result<(), String> {
