@@ -101,6 +101,11 @@ export ZWASM_DIFF_CASES="${AARCH64_DIFF_CASES:-1000}"
 # No debug info in the cross build: statically linked test binaries with line
 # tables took gigabytes, and CI's disk is limited.
 export CARGO_PROFILE_RELEASE_DEBUG=false
+# Nor whole-program optimisation (the release profile's, for speed): linking
+# every test binary with fat LTO would take the lane past CI's time budget,
+# and this lane checks behaviour, not speed.
+export CARGO_PROFILE_RELEASE_LTO=false
+export CARGO_PROFILE_RELEASE_CODEGEN_UNITS=16
 
 t=(--release --target "$target")
 bin="$CARGO_TARGET_DIR/$target/release"
