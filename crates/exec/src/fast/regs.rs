@@ -130,11 +130,16 @@ impl Regs {
                 self.write(base, a);
                 self.write(base + 1, b);
             }
-            ref consts => {
-                for (i, &value) in consts.iter().enumerate() {
-                    self.write(base + i, value);
-                }
-            }
+            ref consts => self.write_consts(base, consts),
+        }
+    }
+
+    /// `start` for three constants or more. Out of line: inlined, its
+    /// vectorised copy loop took registers that every call then saved.
+    #[inline(never)]
+    fn write_consts(self, base: usize, consts: &[u64]) {
+        for (i, &value) in consts.iter().enumerate() {
+            self.write(base + i, value);
         }
     }
 

@@ -826,11 +826,17 @@ fn pass_args(args: &[Slot], caller: Regs, callee: Regs) {
             callee.write(1, caller.get(b));
             callee.write(2, caller.get(c));
         }
-        _ => {
-            for (i, &arg) in args.iter().enumerate() {
-                callee.write(i, caller.get(arg));
-            }
-        }
+        _ => pass_many_args(args, caller, callee),
+    }
+}
+
+/// `pass_args` for four arguments or more. Out of line: the loop's
+/// registers and its unrolled copies made every call save and restore
+/// more registers.
+#[inline(never)]
+fn pass_many_args(args: &[Slot], caller: Regs, callee: Regs) {
+    for (i, &arg) in args.iter().enumerate() {
+        callee.write(i, caller.get(arg));
     }
 }
 
