@@ -719,6 +719,11 @@ macro_rules! for_each_op {
             Trap(()),
             Br(u32),
             BrTable(BrTable),
+            // `br_table` on a byte just loaded (`switch (*p)`): the load,
+            // then the `BrTable` right after it, which stays there for
+            // branches to it (`peephole::fuse_switch_loads`).
+            BrTableI32Load8U(Load),
+            BrTableI32Load8UIdx(LoadIdx),
             Return0(()),
             Return1(Slot),
             Return(u32),
@@ -997,6 +1002,8 @@ macro_rules! define_op {
                     $(Op::$lbs(x) => { f(&mut x.ld, W); f(&mut x.addr, R); f(&mut x.dst, W); f(&mut x.b, R); })*
                     $(Op::$bs(x) => { f(&mut x.dst, W); f(&mut x.a, R); f(&mut x.b, R); f(&mut x.addr, R); })*
                     Op::BrTable(x) => f(&mut x.index, R),
+                    Op::BrTableI32Load8U(x) => { f(&mut x.dst, W); f(&mut x.addr, R); }
+                    Op::BrTableI32Load8UIdx(x) => { f(&mut x.dst, W); f(&mut x.a, R); f(&mut x.b, R); }
                     Op::Return1(src) => f(src, R),
                     Op::CallIndirect(x) | Op::ReturnCallIndirect(x) => f(&mut x.index, R),
                     Op::Copy(x) => { f(&mut x.dst, W); f(&mut x.src, R); }
@@ -1368,6 +1375,8 @@ impl Op {
                 | Op::I32AddImmBr(_)
                 | Op::Copy2Br(_)
                 | Op::BrTable(_)
+                | Op::BrTableI32Load8U(_)
+                | Op::BrTableI32Load8UIdx(_)
                 | Op::Return0(())
                 | Op::Return1(_)
                 | Op::Return(_)

@@ -356,6 +356,14 @@ impl FastFuncText<'_> {
                         }
                         Ok(())
                     }
+                    Op::BrTableI32Load8U(x) => {
+                        let (dst, addr, offset) = (S(x.dst), S(x.addr), Offset(x.offset.into()));
+                        write!(out, "{dst} = {name} {addr}{offset} (cases: the br_table next)")
+                    }
+                    Op::BrTableI32Load8UIdx(x) => {
+                        let (dst, a, b, offset) = (S(x.dst), S(x.a), S(x.b), Offset(x.offset.into()));
+                        write!(out, "{dst} = {name} {a}, {b}{offset} (cases: the br_table next)")
+                    }
                     Op::Return1(src) => write!(out, "{name} {}", S(src)),
                     Op::Return(list) => write!(out, "{name} {}", Slots(func.return_slots(list))),
                     Op::CallInternal(call) | Op::ReturnCallInternal(call) => {

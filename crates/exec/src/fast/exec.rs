@@ -107,6 +107,23 @@ pub(super) fn index_addr(a: u64, b: u64) -> u64 {
     u64::from((a as u32).wrapping_add(b as u32))
 }
 
+/// Moves `cursor`, at a `br_table`, on to the target of case `index` (the
+/// cases follow the table as one `Br` each); `false` if the ops there are
+/// not a `br_table` and its cases, which the verifier rules out. For the
+/// ops that load the byte a `br_table` switches on (`BrTableI32Load8U`).
+#[inline(always)]
+pub(super) fn switch_to_case(cursor: &mut Cursor<'_>, index: u32) -> bool {
+    let Op::BrTable(table) = *cursor.peek() else {
+        return false;
+    };
+    cursor.skip(index.min(table.len.saturating_sub(1)) + 1);
+    let Op::Br(target) = *cursor.peek() else {
+        return false;
+    };
+    cursor.jump(target);
+    true
+}
+
 /// A `load_bin_store` op (`*p = f(*p, b)`): loads the 8 bytes at
 /// `addr + offset` into slot `ld`, writes `dst = f(loaded, b)` and stores it
 /// back there; `false` when the access is out of bounds (nothing changed).
@@ -877,6 +894,26 @@ pub(crate) fn execute<const PROFILE: bool>(
                 match *cursor.peek() {
                     Op::Br(target) => cursor.jump(target),
                     _ => suspend!(Err(internal("br_table without its cases"))),
+                }
+            }
+            Op::BrTableI32Load8U(x) => {
+                let addr = regs.get(x.addr);
+                let Some([byte]) = load::<1>(&memories[mem0].data, addr, u64::from(x.offset)) else {
+                    trap!(TrapCode::MemoryOutOfBounds);
+                };
+                regs.set(x.dst, u64::from(byte));
+                if !switch_to_case(&mut cursor, u32::from(byte)) {
+                    suspend!(Err(internal("load for a br_table without it")));
+                }
+            }
+            Op::BrTableI32Load8UIdx(x) => {
+                let addr = index_addr(regs.get(x.a), regs.get(x.b));
+                let Some([byte]) = load::<1>(&memories[mem0].data, addr, u64::from(x.offset)) else {
+                    trap!(TrapCode::MemoryOutOfBounds);
+                };
+                regs.set(x.dst, u64::from(byte));
+                if !switch_to_case(&mut cursor, u32::from(byte)) {
+                    suspend!(Err(internal("load for a br_table without it")));
                 }
             }
             Op::Return0(()) => do_return!(0, |_i| 0),

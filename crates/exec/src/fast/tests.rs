@@ -155,6 +155,59 @@ fn br_table_cases_follow_the_table() {
 }
 
 #[test]
+fn a_br_table_on_a_loaded_byte_loads_and_dispatches_in_one_op() {
+    // `switch (p[i])`, with the address a slot (`i`) and a sum of two
+    // slots (`i + one`): the byte's load fuses with the table in both.
+    let switch = |address: &str| {
+        format!(
+            r#"(module (memory 1) (data (i32.const 0) "\00\01\02\07\ff")
+            (func (export "run") (param $i i32) (result i64) (local $one i32)
+              (local.set $one (i32.const 1))
+              (block $c (block $b (block $a
+                (br_table $a $b $c (i32.load8_u {address})))
+                (return (i64.const 10)))
+                (return (i64.const 20)))
+              (i64.const 30)))"#
+        )
+    };
+    for (address, fused, shift) in [
+        ("(local.get $i)", "BrTableI32Load8U(", 0),
+        (
+            "(i32.add (local.get $i) (local.get $one))",
+            "BrTableI32Load8UIdx(",
+            1,
+        ),
+    ] {
+        let wat = switch(address);
+        let code = &translate(&wat)[0];
+        assert_eq!(count(code, fused), 1, "{code}");
+        // The table stays after the fused load, its cases after it.
+        let lines: Vec<&str> = code.lines().collect();
+        let at = lines.iter().position(|l| l.contains(fused)).expect("fused");
+        assert!(lines[at + 1].contains(": BrTable("), "{code}");
+        // Bytes 0, 1, 2, 7, 255 and the zeros after them; past the end of
+        // memory the load traps.
+        for (i, expected) in [
+            (0, 10),
+            (1, 20),
+            (2, 30),
+            (3, 30),
+            (4, 30),
+            (5, 10),
+            (65535, 10),
+        ] {
+            assert_eq!(
+                run_i64(&wat, i - shift).expect("runs"),
+                expected,
+                "{fused} byte {i}"
+            );
+        }
+        let trap = run_i64(&wat, 65536 - shift).expect_err("out of bounds");
+        assert!(trap.to_string().contains("out of bounds"), "{trap}");
+    }
+}
+
+#[test]
 fn fused_counter_and_bit_tests_run_like_the_ops() {
     // Counts down by 3 from n (signed test against a slot and an
     // immediate) and adds the odd steps: exercises AddBr*, AndBr*.

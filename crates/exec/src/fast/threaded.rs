@@ -25,7 +25,7 @@
 
 use super::chain::{self, Chain, Suspended};
 use super::code::{Copy2Br, Op, OpKind, Slot, for_each_op};
-use super::exec::{Imm, add_imm, index_addr, load, load_op_store, store};
+use super::exec::{Imm, add_imm, index_addr, load, load_op_store, store, switch_to_case};
 use super::regs::{Cursor, Regs, pc_of};
 use crate::func::FuncKind;
 use crate::interp::numeric::{self, Slot as SlotValue};
@@ -547,6 +547,12 @@ macro_rules! other_handler {
     (GlobalSet) => {
         global_set
     };
+    (BrTableI32Load8U) => {
+        br_table_load8u
+    };
+    (BrTableI32Load8UIdx) => {
+        br_table_load8u_idx
+    };
     (Return0) => {
         return0
     };
@@ -587,6 +593,42 @@ fn br_table<'a>(mut cursor: Cursor<'a>, regs: Regs, memory: &mut [u8], fuel: u32
     };
     cursor.jump(target);
     go!(cursor, regs, memory, fuel)
+}
+
+/// `br_table` on a byte it loads first (the `BrTable` after it has the
+/// cases). The case is found before the byte is written: if the loop must
+/// run the op instead, it runs it from the start.
+fn br_table_load8u<'a>(cursor: Cursor<'a>, regs: Regs, memory: &mut [u8], fuel: u32) -> Stop {
+    let x = take!(cursor, BrTableI32Load8U);
+    let addr = regs.get(x.addr);
+    switch_on_loaded(cursor, regs, memory, fuel, x.dst, addr, x.offset)
+}
+
+fn br_table_load8u_idx<'a>(cursor: Cursor<'a>, regs: Regs, memory: &mut [u8], fuel: u32) -> Stop {
+    let x = take!(cursor, BrTableI32Load8UIdx);
+    let addr = index_addr(regs.get(x.a), regs.get(x.b));
+    switch_on_loaded(cursor, regs, memory, fuel, x.dst, addr, x.offset)
+}
+
+#[inline(always)]
+fn switch_on_loaded<'a>(
+    cursor: Cursor<'a>,
+    regs: Regs,
+    memory: &mut [u8],
+    fuel: u32,
+    dst: Slot,
+    addr: u64,
+    offset: u32,
+) -> Stop {
+    let Some([byte]) = load::<1>(memory, addr, u64::from(offset)) else {
+        return Stop::trapped(cursor.address(), TrapCode::MemoryOutOfBounds);
+    };
+    let mut case = after(cursor);
+    if !switch_to_case(&mut case, u32::from(byte)) {
+        return back_to_loop(cursor.address());
+    }
+    regs.set(dst, u64::from(byte));
+    go!(case, regs, memory, fuel)
 }
 
 fn copy<'a>(mut cursor: Cursor<'a>, regs: Regs, memory: &mut [u8], fuel: u32) -> Stop {

@@ -158,8 +158,10 @@ fn assemble(
         // outgoing slots, as a host tail call does.
         extent = extent.max(frame_size + results);
     }
+    let mut code = emitted.code;
+    peephole::fuse_switch_loads(&mut code);
     let mut fast = FastFunc {
-        code: emitted.code.into_boxed_slice(),
+        code: code.into_boxed_slice(),
         offsets: emitted.offsets.into_boxed_slice(),
         lists: emitted.lists.into_boxed_slice(),
         targets: emitted.targets.into_boxed_slice(),

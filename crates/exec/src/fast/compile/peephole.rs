@@ -216,6 +216,24 @@ impl Code {
     }
 }
 
+/// Turns each `i32.load8_u` whose byte a `br_table` right after it
+/// switches on into one op that loads and dispatches (one jump fewer per
+/// `switch (*p)`). The `br_table` stays in place, so branches to it and
+/// every op index stay valid: this runs on finished code, after the
+/// analyses and the jump threading, none of which see the fused ops.
+pub(super) fn fuse_switch_loads(code: &mut [Op]) {
+    for pc in 1..code.len() {
+        let Op::BrTable(table) = code[pc] else {
+            continue;
+        };
+        code[pc - 1] = match code[pc - 1] {
+            Op::I32Load8U(load) if load.dst == table.index => Op::BrTableI32Load8U(load),
+            Op::I32Load8UIdx(load) if load.dst == table.index => Op::BrTableI32Load8UIdx(load),
+            op => op,
+        };
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::Code;

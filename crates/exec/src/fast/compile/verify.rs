@@ -3,7 +3,7 @@
 //! the frame, every branch target and side-table index in bounds, and the
 //! code cannot run off its end.
 
-use crate::fast::code::{FastFunc, MemKind, Op, Slot};
+use crate::fast::code::{FastFunc, Load, LoadIdx, MemKind, Op, Slot};
 
 /// Why a translated function was rejected (a translator bug).
 /// `finish_slot` gives each slot operand of the code its final number
@@ -50,6 +50,16 @@ pub(super) fn check(
         }
         match op {
             Op::BrTable(table) => {
+                let loaded = match pc.checked_sub(1).map(|at| func.code[at]) {
+                    Some(Op::BrTableI32Load8U(Load { dst, .. }))
+                    | Some(Op::BrTableI32Load8UIdx(LoadIdx { dst, .. })) => Some(dst),
+                    _ => None,
+                };
+                if loaded.is_some_and(|dst| dst != table.index) {
+                    return Err(format!(
+                        "br_table at {pc} switches on another slot than the load before it"
+                    ));
+                }
                 let start = table.targets as usize;
                 let targets = start
                     .checked_add(table.len as usize)
@@ -71,6 +81,13 @@ pub(super) fn check(
                     }
                     _ => return Err(format!("br_table at {pc} has no targets")),
                 }
+            }
+            // Dispatches like the `br_table` after it (which checks that the
+            // loaded slot is its index), on the byte it loads.
+            Op::BrTableI32Load8U(_) | Op::BrTableI32Load8UIdx(_)
+                if !matches!(func.code.get(pc + 1), Some(Op::BrTable(_))) =>
+            {
+                return Err(format!("op {pc} without the br_table it loads for"));
             }
             Op::CallInternal(call)
             | Op::Call(call)
