@@ -124,6 +124,19 @@ pub(super) fn switch_to_case(cursor: &mut Cursor<'_>, index: u32) -> bool {
     true
 }
 
+/// The byte's slot, address and offset of a `BrTableI32Load8U[Idx]` (any
+/// other op: none).
+#[inline(always)]
+pub(super) fn switch_load(op: Op, regs: Regs) -> Option<(Slot, u64, u32)> {
+    match op {
+        Op::BrTableI32Load8U(x) => Some((x.dst, regs.get(x.addr), x.offset)),
+        Op::BrTableI32Load8UIdx(x) => {
+            Some((x.dst, index_addr(regs.get(x.a), regs.get(x.b)), x.offset))
+        }
+        _ => None,
+    }
+}
+
 /// A `load_bin_store` op (`*p = f(*p, b)`): loads the 8 bytes at
 /// `addr + offset` into slot `ld`, writes `dst = f(loaded, b)` and stores it
 /// back there; `false` when the access is out of bounds (nothing changed).
@@ -896,22 +909,14 @@ pub(crate) fn execute<const PROFILE: bool>(
                     _ => suspend!(Err(internal("br_table without its cases"))),
                 }
             }
-            Op::BrTableI32Load8U(x) => {
-                let addr = regs.get(x.addr);
-                let Some([byte]) = load::<1>(&memories[mem0].data, addr, u64::from(x.offset)) else {
+            Op::BrTableI32Load8U(_) | Op::BrTableI32Load8UIdx(_) => {
+                let Some((dst, addr, offset)) = switch_load(*op, regs) else {
+                    suspend!(Err(internal("not a load for a br_table")));
+                };
+                let Some([byte]) = load::<1>(&memories[mem0].data, addr, u64::from(offset)) else {
                     trap!(TrapCode::MemoryOutOfBounds);
                 };
-                regs.set(x.dst, u64::from(byte));
-                if !switch_to_case(&mut cursor, u32::from(byte)) {
-                    suspend!(Err(internal("load for a br_table without it")));
-                }
-            }
-            Op::BrTableI32Load8UIdx(x) => {
-                let addr = index_addr(regs.get(x.a), regs.get(x.b));
-                let Some([byte]) = load::<1>(&memories[mem0].data, addr, u64::from(x.offset)) else {
-                    trap!(TrapCode::MemoryOutOfBounds);
-                };
-                regs.set(x.dst, u64::from(byte));
+                regs.set(dst, u64::from(byte));
                 if !switch_to_case(&mut cursor, u32::from(byte)) {
                     suspend!(Err(internal("load for a br_table without it")));
                 }

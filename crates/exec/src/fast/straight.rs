@@ -15,7 +15,9 @@
 //! (nightly), which this loop stands in for on stable Rust.
 
 use super::code::{Copy2Br, FastFunc, Op, for_each_op};
-use super::exec::{Imm, add_imm, index_addr, load, load_op_store, store, switch_to_case};
+use super::exec::{
+    Imm, add_imm, index_addr, load, load_op_store, store, switch_load, switch_to_case,
+};
 use super::regs::{Cursor, Regs};
 use crate::interp::numeric::{self, Slot as SlotValue};
 use crate::trap::TrapCode;
@@ -239,29 +241,19 @@ macro_rules! straight {
                         _ => return Stop { pc: at, trap: None },
                     }
                 }
-                Op::BrTableI32Load8U(x) => {
-                    let addr = $regs.get(x.addr);
-                    let Some([byte]) = load::<1>($memory, addr, u64::from(x.offset)) else {
-                        return Stop { pc: $cursor.pc_in(&$func.code), trap: Some(TrapCode::MemoryOutOfBounds) };
-                    };
+                op @ (Op::BrTableI32Load8U(_) | Op::BrTableI32Load8UIdx(_)) => {
                     let at = $cursor.pc_in(&$func.code) - 1;
+                    let Some((dst, addr, offset)) = switch_load(op, $regs) else {
+                        return Stop { pc: at, trap: None };
+                    };
+                    let Some([byte]) = load::<1>($memory, addr, u64::from(offset)) else {
+                        return Stop { pc: at + 1, trap: Some(TrapCode::MemoryOutOfBounds) };
+                    };
                     if !switch_to_case(&mut $cursor, u32::from(byte)) {
                         // Impossible (verified); the full dispatcher reports it.
                         return Stop { pc: at, trap: None };
                     }
-                    $regs.set(x.dst, u64::from(byte));
-                }
-                Op::BrTableI32Load8UIdx(x) => {
-                    let addr = index_addr($regs.get(x.a), $regs.get(x.b));
-                    let Some([byte]) = load::<1>($memory, addr, u64::from(x.offset)) else {
-                        return Stop { pc: $cursor.pc_in(&$func.code), trap: Some(TrapCode::MemoryOutOfBounds) };
-                    };
-                    let at = $cursor.pc_in(&$func.code) - 1;
-                    if !switch_to_case(&mut $cursor, u32::from(byte)) {
-                        // Impossible (verified); the full dispatcher reports it.
-                        return Stop { pc: at, trap: None };
-                    }
-                    $regs.set(x.dst, u64::from(byte));
+                    $regs.set(dst, u64::from(byte));
                 }
                 Op::Copy(x) => $regs.set(x.dst, $regs.get(x.src)),
                 Op::Copy2(x) => {
