@@ -22,7 +22,11 @@ use super::code::{
     BrTest, Bulk, Call, Copy2Br, FastFunc, ImmBin, Load, LoadBin, LoadIdx, MemExt, MemKind, Op,
     OpKind, Slot, Store, StoreIdx, Un, for_each_op,
 };
-use super::compile::absolute_target;
+use super::compile::with_absolute_target;
+
+/// After a `BrTableI32Load8U[Idx]`'s operands: its cases are those of the
+/// `br_table` on the next line.
+const SWITCH_LOAD_CASES: &str = " (cases: the br_table next)";
 
 /// Column at which the `; @0x…` comments start (after the pc).
 const COMMENT_COLUMN: usize = 40;
@@ -68,12 +72,7 @@ impl Display for FastFuncText<'_> {
         let mut line = String::new();
         for (pc, op) in func.code.iter().enumerate() {
             line.clear();
-            // Targets are kept relative to their branch; shown as op indices.
-            let mut op = *op;
-            if let Some(target) = op.target_mut() {
-                *target = absolute_target(pc, *target);
-            }
-            self.write_op(&mut line, &op)?;
+            self.write_op(&mut line, &with_absolute_target(*op, pc))?;
             match func.offset(pc) {
                 Some(offset) => writeln!(f, "{pc:>4}  {line:<COMMENT_COLUMN$} ; @{offset:#x}")?,
                 None => writeln!(f, "{pc:>4}  {line}")?,
@@ -357,12 +356,12 @@ impl FastFuncText<'_> {
                         Ok(())
                     }
                     Op::BrTableI32Load8U(x) => {
-                        let (dst, addr, offset) = (S(x.dst), S(x.addr), Offset(x.offset.into()));
-                        write!(out, "{dst} = {name} {addr}{offset} (cases: the br_table next)")
+                        x.write(out, name)?;
+                        out.write_str(SWITCH_LOAD_CASES)
                     }
                     Op::BrTableI32Load8UIdx(x) => {
-                        let (dst, a, b, offset) = (S(x.dst), S(x.a), S(x.b), Offset(x.offset.into()));
-                        write!(out, "{dst} = {name} {a}, {b}{offset} (cases: the br_table next)")
+                        x.write(out, name)?;
+                        out.write_str(SWITCH_LOAD_CASES)
                     }
                     Op::Return1(src) => write!(out, "{name} {}", S(src)),
                     Op::Return(list) => write!(out, "{name} {}", Slots(func.return_slots(list))),

@@ -107,20 +107,36 @@ pub(super) fn index_addr(a: u64, b: u64) -> u64 {
     u64::from((a as u32).wrapping_add(b as u32))
 }
 
-/// Moves `cursor`, at a `br_table`, on to the target of case `index` (the
-/// cases follow the table as one `Br` each); `false` if the ops there are
-/// not a `br_table` and its cases, which the verifier rules out. For the
-/// ops that load the byte a `br_table` switches on (`BrTableI32Load8U`).
+/// Moves `cursor`, at the first case of a `br_table` of `len` cases (one
+/// `Br` each, the last the default), on to the target of case `index`;
+/// `false`, the cursor unchanged, if the op there is not a `Br`, which the
+/// verifier rules out. Every dispatcher's `br_table` goes through here.
+#[inline(always)]
+pub(super) fn jump_to_case(cursor: &mut Cursor<'_>, len: u32, index: u32) -> bool {
+    let mut case = *cursor;
+    case.skip(index.min(len.saturating_sub(1)));
+    let Op::Br(target) = *case.peek() else {
+        return false;
+    };
+    case.jump(target);
+    *cursor = case;
+    true
+}
+
+/// [`jump_to_case`] from a cursor at the `br_table` itself, for the ops that
+/// load the byte it switches on (`BrTableI32Load8U`); `false`, the cursor
+/// unchanged, if the op there is not a `br_table` and its cases.
 #[inline(always)]
 pub(super) fn switch_to_case(cursor: &mut Cursor<'_>, index: u32) -> bool {
     let Op::BrTable(table) = *cursor.peek() else {
         return false;
     };
-    cursor.skip(index.min(table.len.saturating_sub(1)) + 1);
-    let Op::Br(target) = *cursor.peek() else {
+    let mut cases = *cursor;
+    cases.skip(1);
+    if !jump_to_case(&mut cases, table.len, index) {
         return false;
-    };
-    cursor.jump(target);
+    }
+    *cursor = cases;
     true
 }
 
@@ -900,13 +916,8 @@ pub(crate) fn execute<const PROFILE: bool>(
             Op::Trap(()) => trap!(TrapCode::Unreachable),
             Op::Br(target) => cursor.jump_after(target),
             Op::BrTable(table) => {
-                let index = regs.get(table.index) as u32;
-                let case = index.min(table.len.saturating_sub(1));
-                // The cases follow the table as one `Br` each (verified).
-                cursor.skip(case);
-                match *cursor.peek() {
-                    Op::Br(target) => cursor.jump(target),
-                    _ => suspend!(Err(internal("br_table without its cases"))),
+                if !jump_to_case(&mut cursor, table.len, regs.get(table.index) as u32) {
+                    suspend!(Err(internal("br_table without its cases")));
                 }
             }
             Op::BrTableI32Load8U(_) | Op::BrTableI32Load8UIdx(_) => {

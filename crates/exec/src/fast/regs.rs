@@ -242,8 +242,7 @@ impl<'a> Cursor<'a> {
     }
 
     /// The op at the cursor, without moving (the threaded dispatcher's
-    /// fetch; unused with `match-dispatch`).
-    #[cfg_attr(feature = "match-dispatch", allow(dead_code))]
+    /// fetch, and a `br_table`'s case).
     #[inline(always)]
     pub(super) fn peek(&self) -> &'a Op {
         #[cfg(debug_assertions)]
@@ -254,10 +253,6 @@ impl<'a> Cursor<'a> {
 
     /// Continues at the verified branch target `target` of the op at the
     /// cursor (targets count ops from their branch: `target` is an `i32`).
-    #[cfg_attr(
-        all(feature = "match-dispatch", not(feature = "tail-dispatch")),
-        allow(dead_code)
-    )]
     #[inline(always)]
     pub(super) fn jump(&mut self, target: u32) {
         self.ip = self.ip.wrapping_offset(target as i32 as isize);
@@ -285,11 +280,7 @@ impl<'a> Cursor<'a> {
         assert!(self.in_bounds(), "skip past the end of the code");
     }
 
-    /// The op address, for the threaded dispatcher's `Stop`.
-    #[cfg_attr(
-        all(feature = "match-dispatch", not(feature = "tail-dispatch")),
-        allow(dead_code)
-    )]
+    /// The op's address (the threaded dispatcher's `Stop` keeps it).
     #[inline(always)]
     pub(super) fn address(&self) -> usize {
         self.ip as usize

@@ -16,7 +16,7 @@
 
 use super::code::{Copy2Br, FastFunc, Op, for_each_op};
 use super::exec::{
-    Imm, add_imm, index_addr, load, load_op_store, store, switch_load, switch_to_case,
+    Imm, add_imm, index_addr, jump_to_case, load, load_op_store, store, switch_load, switch_to_case,
 };
 use super::regs::{Cursor, Regs};
 use crate::interp::numeric::{self, Slot as SlotValue};
@@ -230,28 +230,21 @@ macro_rules! straight {
                 })*
                 Op::Br(target) => $cursor.jump_after(target),
                 Op::BrTable(table) => {
-                    // The cases follow the table as one `Br` each (verified).
-                    let index = $regs.get(table.index) as u32;
-                    let case = index.min(table.len.saturating_sub(1));
-                    let at = $cursor.pc_in(&$func.code) - 1;
-                    $cursor.skip(case);
-                    match *$cursor.peek() {
-                        Op::Br(target) => $cursor.jump(target),
+                    if !jump_to_case(&mut $cursor, table.len, $regs.get(table.index) as u32) {
                         // Impossible (verified); the full dispatcher reports it.
-                        _ => return Stop { pc: at, trap: None },
+                        return Stop { pc: $cursor.pc_in(&$func.code) - 1, trap: None };
                     }
                 }
                 op @ (Op::BrTableI32Load8U(_) | Op::BrTableI32Load8UIdx(_)) => {
-                    let at = $cursor.pc_in(&$func.code) - 1;
                     let Some((dst, addr, offset)) = switch_load(op, $regs) else {
-                        return Stop { pc: at, trap: None };
+                        return Stop { pc: $cursor.pc_in(&$func.code) - 1, trap: None };
                     };
                     let Some([byte]) = load::<1>($memory, addr, u64::from(offset)) else {
-                        return Stop { pc: at + 1, trap: Some(TrapCode::MemoryOutOfBounds) };
+                        return Stop { pc: $cursor.pc_in(&$func.code), trap: Some(TrapCode::MemoryOutOfBounds) };
                     };
                     if !switch_to_case(&mut $cursor, u32::from(byte)) {
                         // Impossible (verified); the full dispatcher reports it.
-                        return Stop { pc: at, trap: None };
+                        return Stop { pc: $cursor.pc_in(&$func.code) - 1, trap: None };
                     }
                     $regs.set(dst, u64::from(byte));
                 }

@@ -48,10 +48,7 @@ fn dump(func: &FastFunc) -> String {
     );
     for (pc, op) in func.code.iter().enumerate() {
         // Branch targets as op indices, as the text dump shows them.
-        let mut op = *op;
-        if let Some(target) = op.target_mut() {
-            *target = super::compile::absolute_target(pc, *target);
-        }
+        let op = super::compile::with_absolute_target(*op, pc);
         out.push_str(&format!("{pc:4}: {op:?}\n"));
     }
     out

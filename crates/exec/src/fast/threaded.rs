@@ -25,7 +25,9 @@
 
 use super::chain::{self, Chain, Suspended};
 use super::code::{Copy2Br, Op, OpKind, Slot, for_each_op};
-use super::exec::{Imm, add_imm, index_addr, load, load_op_store, store, switch_to_case};
+use super::exec::{
+    Imm, add_imm, index_addr, jump_to_case, load, load_op_store, store, switch_to_case,
+};
 use super::regs::{Cursor, Regs, pc_of};
 use crate::func::FuncKind;
 use crate::interp::numeric::{self, Slot as SlotValue};
@@ -581,18 +583,14 @@ fn br<'a>(mut cursor: Cursor<'a>, regs: Regs, memory: &mut [u8], fuel: u32) -> S
 
 /// `br_table`: the cases follow the op as one `Br` each, the last the
 /// default (emission lays them out so and the verifier checks it).
-fn br_table<'a>(mut cursor: Cursor<'a>, regs: Regs, memory: &mut [u8], fuel: u32) -> Stop {
+fn br_table<'a>(cursor: Cursor<'a>, regs: Regs, memory: &mut [u8], fuel: u32) -> Stop {
     let x = take!(cursor, BrTable);
-    let index = regs.get(x.index) as u32;
-    let case = index.min(x.len.wrapping_sub(1));
-    let at = cursor.address();
-    cursor.skip(case + 1);
-    let Op::Br(target) = *cursor.peek() else {
+    let mut cases = after(cursor);
+    if !jump_to_case(&mut cases, x.len, regs.get(x.index) as u32) {
         // Impossible (verified); the loop runs the `br_table` itself.
-        return Stop::at_address(at);
-    };
-    cursor.jump(target);
-    go!(cursor, regs, memory, fuel)
+        return back_to_loop(cursor.address());
+    }
+    go!(cases, regs, memory, fuel)
 }
 
 /// `br_table` on a byte it loads first (the `BrTable` after it has the

@@ -182,9 +182,9 @@ fn assemble(
 
 /// Reused allocations of direct translation ([`translate_direct`]).
 pub(crate) use direct::Scratch as DirectScratch;
-pub(crate) use verify::absolute_target;
 #[cfg(test)]
 pub(crate) use verify::relative_target;
+pub(crate) use verify::with_absolute_target;
 
 /// Translates the body of function `func_index` of `module` (decoded from
 /// `bytes`, with `features`) straight from wasm into fast-tier code (the

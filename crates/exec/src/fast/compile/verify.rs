@@ -132,10 +132,14 @@ pub(crate) fn relative_target(pc: usize, target: u32) -> u32 {
     (i64::from(target) - pc as i64) as i32 as u32
 }
 
-/// The op index that branch target `target` of the branch at `pc` names
-/// (the inverse of [`relative_target`]), for the dumps.
-pub(crate) fn absolute_target(pc: usize, target: u32) -> u32 {
-    (pc as i64 + i64::from(target as i32)) as u32
+/// Op `op`, at `pc` of checked code, with its branch target (if it has
+/// one) as the op index it names (the inverse of [`relative_target`]), for
+/// the dumps.
+pub(crate) fn with_absolute_target(mut op: Op, pc: usize) -> Op {
+    if let Some(target) = op.target_mut() {
+        *target = (pc as i64 + i64::from(*target as i32)) as u32;
+    }
+    op
 }
 
 fn check_call_list(func: &FastFunc, list: u32, pc: usize) -> Result<(), String> {
