@@ -14,14 +14,14 @@
 pub(crate) type Slot = u16;
 
 /// `dst = f(src)`.
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
 pub(crate) struct Un {
     pub dst: Slot,
     pub src: Slot,
 }
 
 /// `dst = f(a, b)`.
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
 pub(crate) struct Bin {
     pub dst: Slot,
     pub a: Slot,
@@ -29,7 +29,7 @@ pub(crate) struct Bin {
 }
 
 /// `dst = f(a, imm)`: the second operand was a constant.
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
 pub(crate) struct BinImm {
     pub dst: Slot,
     pub a: Slot,
@@ -37,7 +37,7 @@ pub(crate) struct BinImm {
 }
 
 /// A load from memory 0 with a 32-bit constant offset (the common case).
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
 pub(crate) struct Load {
     pub dst: Slot,
     pub addr: Slot,
@@ -45,7 +45,7 @@ pub(crate) struct Load {
 }
 
 /// A store to memory 0 with a 32-bit constant offset.
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
 pub(crate) struct Store {
     pub addr: Slot,
     pub value: Slot,
@@ -54,7 +54,7 @@ pub(crate) struct Store {
 
 /// A load from memory 0 at `a + b` (an `i32.add` whose only use is the
 /// load's address, fused into it) plus a 32-bit constant offset.
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
 pub(crate) struct LoadIdx {
     pub dst: Slot,
     pub a: Slot,
@@ -63,7 +63,7 @@ pub(crate) struct LoadIdx {
 }
 
 /// A store to memory 0 at `a + b` plus a 32-bit constant offset.
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
 pub(crate) struct StoreIdx {
     pub a: Slot,
     pub b: Slot,
@@ -74,7 +74,7 @@ pub(crate) struct StoreIdx {
 /// Two `i32.add`s of a slot and a small immediate, run in order (the
 /// second may read the first's result): the pointer and counter increments
 /// that come in pairs in compiled loops.
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
 pub(crate) struct AddImm2 {
     pub dst0: Slot,
     pub a0: Slot,
@@ -86,7 +86,7 @@ pub(crate) struct AddImm2 {
 
 /// `dst = a + imm` (`i32`), then `if f(dst, b) { goto target }`: a loop
 /// counter's step and its test, fused.
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
 pub(crate) struct AddBrCmp {
     pub dst: Slot,
     pub a: Slot,
@@ -97,7 +97,7 @@ pub(crate) struct AddBrCmp {
 
 /// `dst = a + addend` (`i32`, both slots), then `if f(dst, b) { goto
 /// target }`: a loop step by a variable stride and its test, fused.
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
 pub(crate) struct AddSlotBrCmp {
     pub dst: Slot,
     pub a: Slot,
@@ -107,7 +107,7 @@ pub(crate) struct AddSlotBrCmp {
 }
 
 /// `dst = a + imm` (`i32`), then `if f(dst, limit) { goto target }`.
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
 pub(crate) struct AddBrCmpImm {
     pub dst: Slot,
     pub a: Slot,
@@ -119,7 +119,7 @@ pub(crate) struct AddBrCmpImm {
 /// `t = f(a, b)`, then `dst = g(t, c)`: two dependent binary ops (float
 /// arithmetic chains), the intermediate kept in a register as well as
 /// written to its slot.
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
 pub(crate) struct Bin2 {
     pub t: Slot,
     pub a: Slot,
@@ -130,7 +130,7 @@ pub(crate) struct Bin2 {
 
 /// `t = f(a, imm)`, then `dst = g(t, c)`: an op with an immediate feeding
 /// a commutative op (hash and checksum chains).
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
 pub(crate) struct ImmBin {
     pub t: Slot,
     pub a: Slot,
@@ -141,7 +141,7 @@ pub(crate) struct ImmBin {
 
 /// `ld = load(addr + offset)` (8 bytes of memory 0), then `dst = f(ld, b)`:
 /// a float operand straight from memory.
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
 pub(crate) struct LoadBin {
     pub ld: Slot,
     pub addr: Slot,
@@ -151,7 +151,7 @@ pub(crate) struct LoadBin {
 }
 
 /// `dst = f(a, b)`, then `store(addr + offset, dst)` (8 bytes of memory 0).
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
 pub(crate) struct BinStore {
     pub dst: Slot,
     pub a: Slot,
@@ -161,7 +161,7 @@ pub(crate) struct BinStore {
 }
 
 /// `dst = a & imm` (`i32`), then `if f(dst) { goto target }`: a bit test.
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
 pub(crate) struct AndBr {
     pub dst: Slot,
     pub a: Slot,
@@ -171,7 +171,7 @@ pub(crate) struct AndBr {
 
 /// A load or store of another memory, or with an offset beyond 32 bits:
 /// `memarg` indexes [`FastFunc::imms`] (memory, offset).
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
 pub(crate) struct MemExt {
     pub kind: u8,
     /// The loaded value's slot, or the stored value's.
@@ -181,7 +181,7 @@ pub(crate) struct MemExt {
 }
 
 /// `if f(a, b) { goto target }`.
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
 pub(crate) struct BrCmp {
     pub a: Slot,
     pub b: Slot,
@@ -189,7 +189,7 @@ pub(crate) struct BrCmp {
 }
 
 /// `if f(a, imm) { goto target }`.
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
 pub(crate) struct BrCmpImm {
     pub a: Slot,
     pub imm: i32,
@@ -197,14 +197,14 @@ pub(crate) struct BrCmpImm {
 }
 
 /// `if f(cond) { goto target }`.
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
 pub(crate) struct BrTest {
     pub cond: Slot,
     pub target: u32,
 }
 
 /// Two independent copies (the product of parallel-move resolution).
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
 pub(crate) struct Copy2 {
     pub dst0: Slot,
     pub src0: Slot,
@@ -213,7 +213,7 @@ pub(crate) struct Copy2 {
 }
 
 /// A copy, then `goto target` (a loop back edge's last move).
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
 pub(crate) struct CopyBr {
     pub dst: Slot,
     pub src: Slot,
@@ -222,7 +222,7 @@ pub(crate) struct CopyBr {
 
 /// `dst = a + imm` (`i32`), then `goto target`: a counter's step at the
 /// end of a loop whose test is at its top (or of a `switch` case).
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
 pub(crate) struct AddImmBr {
     pub dst: Slot,
     pub a: Slot,
@@ -231,14 +231,14 @@ pub(crate) struct AddImmBr {
 }
 
 /// Two independent copies, then `goto target`.
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
 pub(crate) struct Copy2Br {
     pub copies: Copy2,
     pub target: u32,
 }
 
 /// `dst = cond != 0 ? a : b`.
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
 pub(crate) struct Select {
     pub dst: Slot,
     pub cond: Slot,
@@ -248,7 +248,7 @@ pub(crate) struct Select {
 
 /// A call: `list` indexes [`FastFunc::lists`], where the argument slots and
 /// then the result slots are stored (see [`FastFunc::call_slots`]).
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
 pub(crate) struct Call {
     /// Defined-function index for internal calls, module function index
     /// otherwise.
@@ -257,7 +257,7 @@ pub(crate) struct Call {
 }
 
 /// A call through a table (wasmparser caps tables at 100 per module).
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
 pub(crate) struct CallIndirect {
     pub index: Slot,
     pub table: u16,
@@ -269,7 +269,7 @@ pub(crate) struct CallIndirect {
 /// destination, source and length, or start, value and length. The indices
 /// are entry `imm` of [`FastFunc::imms`] (these ops are not hot, and keeping
 /// every payload within 12 bytes keeps an [`Op`] at 16).
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
 pub(crate) struct Bulk {
     pub a: Slot,
     pub b: Slot,
@@ -278,14 +278,14 @@ pub(crate) struct Bulk {
 }
 
 /// One slot and one module index (globals, sizes, `ref.func`).
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
 pub(crate) struct SlotIndex {
     pub slot: Slot,
     pub index: u32,
 }
 
 /// Two slots and one module index (`table.get`, `table.set`, `memory.grow`).
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
 pub(crate) struct Slots2Index {
     pub a: Slot,
     pub b: Slot,
@@ -293,7 +293,7 @@ pub(crate) struct Slots2Index {
 }
 
 /// `table.grow`: result, initial value, delta.
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
 pub(crate) struct TableGrow {
     pub dst: Slot,
     pub init: Slot,
@@ -303,7 +303,7 @@ pub(crate) struct TableGrow {
 
 /// `br_table`: `targets` indexes [`FastFunc::targets`], `len` entries, the
 /// last one the default.
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
 pub(crate) struct BrTable {
     pub index: Slot,
     pub targets: u32,
@@ -311,14 +311,14 @@ pub(crate) struct BrTable {
 }
 
 /// A 32-bit constant.
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
 pub(crate) struct Const32 {
     pub dst: Slot,
     pub value: u32,
 }
 
 /// A 64-bit constant, in halves so that an [`Op`] stays 4-byte aligned.
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
 pub(crate) struct Const64 {
     pub dst: Slot,
     pub low: u32,
@@ -849,7 +849,52 @@ macro_rules! define_op {
             ];
         }
 
+        impl OpKind {
+            /// Every kind, in `kind as usize` order (the threaded handlers'
+            /// test).
+            #[cfg(test)]
+            #[cfg_attr(all(feature = "match-dispatch", not(feature = "tail-dispatch")), allow(dead_code))]
+            pub(crate) const ALL: &'static [OpKind] = &[
+                $(OpKind::$un,)* $(OpKind::$ut,)* $(OpKind::$bin,)* $(OpKind::$bt,)* $(OpKind::$bi,)*
+                $(OpKind::$bz,)* $(OpKind::$bc,)* $(OpKind::$bci,)* $(OpKind::$ld,)* $(OpKind::$st,)*
+                $(OpKind::$ldx,)* $(OpKind::$stx,)* $(OpKind::$abc,)* $(OpKind::$abi,)* $(OpKind::$asc,)*
+                $(OpKind::$anb,)* $(OpKind::$b2,)* $(OpKind::$ib,)* $(OpKind::$lb,)* $(OpKind::$lbs,)*
+                $(OpKind::$bs,)* $(OpKind::$other,)*
+            ];
+        }
+
         impl Op {
+            /// An op of kind `kind` with every operand zero (the threaded
+            /// handlers' test).
+            #[cfg(test)]
+            #[cfg_attr(all(feature = "match-dispatch", not(feature = "tail-dispatch")), allow(dead_code))]
+            pub(crate) fn zeroed(kind: OpKind) -> Op {
+                match kind {
+                    $(OpKind::$un => Op::$un(Default::default()),)*
+                    $(OpKind::$ut => Op::$ut(Default::default()),)*
+                    $(OpKind::$bin => Op::$bin(Default::default()),)*
+                    $(OpKind::$bt => Op::$bt(Default::default()),)*
+                    $(OpKind::$bi => Op::$bi(Default::default()),)*
+                    $(OpKind::$bz => Op::$bz(Default::default()),)*
+                    $(OpKind::$bc => Op::$bc(Default::default()),)*
+                    $(OpKind::$bci => Op::$bci(Default::default()),)*
+                    $(OpKind::$ld => Op::$ld(Default::default()),)*
+                    $(OpKind::$st => Op::$st(Default::default()),)*
+                    $(OpKind::$ldx => Op::$ldx(Default::default()),)*
+                    $(OpKind::$stx => Op::$stx(Default::default()),)*
+                    $(OpKind::$abc => Op::$abc(Default::default()),)*
+                    $(OpKind::$abi => Op::$abi(Default::default()),)*
+                    $(OpKind::$asc => Op::$asc(Default::default()),)*
+                    $(OpKind::$anb => Op::$anb(Default::default()),)*
+                    $(OpKind::$b2 => Op::$b2(Default::default()),)*
+                    $(OpKind::$ib => Op::$ib(Default::default()),)*
+                    $(OpKind::$lb => Op::$lb(Default::default()),)*
+                    $(OpKind::$lbs => Op::$lbs(Default::default()),)*
+                    $(OpKind::$bs => Op::$bs(Default::default()),)*
+                    $(OpKind::$other => Op::$other(Default::default()),)*
+                }
+            }
+
             /// Which operation this is.
             #[inline(always)]
             pub(crate) fn kind(&self) -> OpKind {
