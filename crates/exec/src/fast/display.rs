@@ -70,7 +70,7 @@ impl Display for FastFuncText<'_> {
             writeln!(f)?;
         }
         let mut line = String::new();
-        for (pc, op) in func.code.iter().enumerate() {
+        for (pc, op) in func.ops().enumerate() {
             line.clear();
             self.write_op(&mut line, &with_absolute_target(*op, pc))?;
             match func.offset(pc) {
@@ -632,7 +632,7 @@ mod tests {
             ..Default::default()
         };
         let mut func = FastFunc {
-            code: Box::new([
+            code: [
                 Op::Const32(Const32 { dst: 2, value: 7 }),
                 Op::Const64(Const64::new(3, 0x3ff0_0000_0000_0000)),
                 Op::I32AddImm(BinImm {
@@ -674,7 +674,9 @@ mod tests {
                     limit: 10,
                     target: 9,
                 }),
-            ]),
+            ]
+            .map(crate::fast::code::Inst::new)
+            .into(),
             offsets: Box::new([
                 0x20,
                 0x22,
@@ -699,10 +701,12 @@ mod tests {
             consts: Box::new([]),
         };
         // Targets relative to their branch, as `verify::check` leaves them.
-        for (pc, op) in func.code.iter_mut().enumerate() {
-            if let Some(target) = op.target_mut() {
-                *target = crate::fast::compile::relative_target(pc, *target);
-            }
+        for (pc, inst) in func.code.iter_mut().enumerate() {
+            inst.update(|op| {
+                if let Some(target) = op.target_mut() {
+                    *target = crate::fast::compile::relative_target(pc, *target);
+                }
+            });
         }
         let text = FastFuncText {
             func: &func,

@@ -596,7 +596,7 @@ pub(crate) fn execute<const PROFILE: bool>(
                     frames.push(caller);
                     suspend!(Err(internal("caller frame without code")));
                 };
-                let results = call_results(caller_func, caller_func.code.get(caller_pc));
+                let results = call_results(caller_func, caller_func.op(caller_pc));
                 for ($i, &slot) in results.iter().enumerate().take(count) {
                     caller_regs.set(slot, $value);
                 }
@@ -832,7 +832,7 @@ pub(crate) fn execute<const PROFILE: bool>(
         Resume::AfterHostCall => {
             let out = func.frame_size as usize;
             let pc = cursor.pc_in(&func.code);
-            for (i, &slot) in call_results(func, func.code.get(pc)).iter().enumerate() {
+            for (i, &slot) in call_results(func, func.op(pc)).iter().enumerate() {
                 regs.set(slot, regs.read(out + i));
             }
             cursor.skip(1);

@@ -146,7 +146,7 @@ pub(crate) fn hot_loop(core: &StoreCore) -> Option<HotLoop> {
     let frame = *core.frames.last()?;
     let module = &core.instances.get(frame.instance as usize)?.module;
     let func = module.inner.fast.get(frame.func)?;
-    let code::Op::LoopHeader(at) = *func.code.get(frame.pc as usize)? else {
+    let code::Op::LoopHeader(at) = *func.op(frame.pc as usize)? else {
         return None;
     };
     Some(HotLoop {

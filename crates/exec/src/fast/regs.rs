@@ -27,7 +27,7 @@
 
 #![allow(unsafe_code)]
 
-use super::code::{FastFunc, Op, Slot};
+use super::code::{Dispatch, FastFunc, Inst, Op, Slot};
 
 /// The slots of one frame.
 #[derive(Clone, Copy, Debug)]
@@ -170,19 +170,19 @@ impl Regs {
 /// of fetching the next op.
 #[derive(Clone, Copy, Debug)]
 pub(super) struct Cursor<'a> {
-    ip: *const Op,
+    ip: *const Inst,
     /// Only for the debug-build checks.
     #[cfg(debug_assertions)]
-    start: *const Op,
+    start: *const Inst,
     #[cfg(debug_assertions)]
     len: usize,
-    code: std::marker::PhantomData<&'a [Op]>,
+    code: std::marker::PhantomData<&'a [Inst]>,
 }
 
 impl<'a> Cursor<'a> {
     /// A cursor at op `pc` of `code`, if there is one.
     #[inline(always)]
-    pub(super) fn new(code: &'a [Op], pc: usize) -> Option<Cursor<'a>> {
+    pub(super) fn new(code: &'a [Inst], pc: usize) -> Option<Cursor<'a>> {
         (pc < code.len()).then(|| Cursor {
             ip: code.as_ptr().wrapping_add(pc),
             #[cfg(debug_assertions)]
@@ -205,7 +205,7 @@ impl<'a> Cursor<'a> {
         allow(dead_code)
     )]
     #[inline(always)]
-    pub(super) unsafe fn within<'b>(self, code: &'b [Op]) -> Cursor<'b> {
+    pub(super) unsafe fn within<'b>(self, code: &'b [Inst]) -> Cursor<'b> {
         #[cfg(debug_assertions)]
         assert!(
             std::ptr::eq(self.start, code.as_ptr()) && self.in_bounds(),
@@ -226,7 +226,7 @@ impl<'a> Cursor<'a> {
     fn in_bounds(&self) -> bool {
         (self.ip as usize)
             .checked_sub(self.start as usize)
-            .is_some_and(|bytes| bytes / std::mem::size_of::<Op>() < self.len)
+            .is_some_and(|bytes| bytes / std::mem::size_of::<Inst>() < self.len)
     }
 
     /// The op at the cursor; the cursor moves to the next one.
@@ -236,9 +236,9 @@ impl<'a> Cursor<'a> {
         assert!(self.in_bounds(), "fetch past the end of the code");
         // SAFETY: `ip` points at an op of the code (struct docs): the slice
         // outlives `'a`, and the op is initialised and never mutated.
-        let op = unsafe { &*self.ip };
+        let inst = unsafe { &*self.ip };
         self.ip = self.ip.wrapping_add(1);
-        op
+        inst.op()
     }
 
     /// The op at the cursor, without moving (the threaded dispatcher's
@@ -248,7 +248,20 @@ impl<'a> Cursor<'a> {
         #[cfg(debug_assertions)]
         assert!(self.in_bounds(), "fetch past the end of the code");
         // SAFETY: as in `next`.
-        unsafe { &*self.ip }
+        unsafe { &*self.ip }.op()
+    }
+
+    /// The handler of the op at the cursor (the threaded dispatch).
+    #[cfg_attr(
+        all(feature = "match-dispatch", not(feature = "tail-dispatch")),
+        allow(dead_code)
+    )]
+    #[inline(always)]
+    pub(super) fn handler(&self) -> Dispatch {
+        #[cfg(debug_assertions)]
+        assert!(self.in_bounds(), "fetch past the end of the code");
+        // SAFETY: as in `next`.
+        unsafe { &*self.ip }.handler()
     }
 
     /// Continues at the verified branch target `target` of the op at the
@@ -288,7 +301,7 @@ impl<'a> Cursor<'a> {
 
     /// Index in `code` (the code the cursor moves in) of the next op.
     #[inline(always)]
-    pub(super) fn pc_in(&self, code: &[Op]) -> usize {
+    pub(super) fn pc_in(&self, code: &[Inst]) -> usize {
         pc_of(self.address(), code)
     }
 }
@@ -296,8 +309,8 @@ impl<'a> Cursor<'a> {
 /// Index in `code` of the op at address `address` (of an op of `code`, or
 /// just past its end).
 #[inline(always)]
-pub(super) fn pc_of(address: usize, code: &[Op]) -> usize {
-    address.wrapping_sub(code.as_ptr() as usize) / std::mem::size_of::<Op>()
+pub(super) fn pc_of(address: usize, code: &[Inst]) -> usize {
+    address.wrapping_sub(code.as_ptr() as usize) / std::mem::size_of::<Inst>()
 }
 
 /// The end of an `N`-byte access at `addr + offset`, if it has one: so

@@ -35,7 +35,7 @@ pub(super) struct Stop {
 impl Stop {
     /// The index of the op in `code`, the running function's (the same
     /// signature as the threaded dispatcher's `Stop`, which keeps an address).
-    pub(super) fn pc_in(&self, _code: &[Op]) -> usize {
+    pub(super) fn pc_in(&self, _code: &[super::code::Inst]) -> usize {
         self.pc
     }
 

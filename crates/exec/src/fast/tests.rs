@@ -46,7 +46,7 @@ fn dump(func: &FastFunc) -> String {
         "frame {} extent {} params {} results {}\n",
         func.frame_size, func.extent, func.params, func.results
     );
-    for (pc, op) in func.code.iter().enumerate() {
+    for (pc, op) in func.ops().enumerate() {
         // Branch targets as op indices, as the text dump shows them.
         let op = super::compile::with_absolute_target(*op, pc);
         out.push_str(&format!("{pc:4}: {op:?}\n"));
@@ -819,8 +819,7 @@ fn a_call_returns_straight_into_the_local_it_sets() {
     module.precompile_all().expect("translates");
     let func = module.inner.fast.get(1).expect("translated");
     let lists: Vec<_> = func
-        .code
-        .iter()
+        .ops()
         .filter_map(|op| match op {
             crate::fast::code::Op::CallInternal(call) => Some(func.call_slots(call.list)),
             _ => None,

@@ -27,7 +27,7 @@
 //! and host calls are seen).
 
 use super::chain::{self, Chain, Suspended};
-use super::code::{Copy2Br, Op, OpKind, Slot, for_each_op};
+use super::code::{Copy2Br, Inst, Op, OpKind, Slot, for_each_op};
 use super::exec::{
     Imm, add_imm, index_addr, jump_to_case, load, load_op_store, store, switch_to_case,
 };
@@ -71,13 +71,13 @@ impl Stop {
     #[inline(never)]
     pub(super) fn trapped(at: usize, code: TrapCode) -> Stop {
         let index = TrapCode::ALL.iter().position(|&c| c == code).unwrap_or(0);
-        let after = at.wrapping_add(std::mem::size_of::<Op>());
+        let after = at.wrapping_add(std::mem::size_of::<Inst>());
         Stop(Stop::at_address(after).0 | ((index as u64 + 1) << TRAP_SHIFT))
     }
 
     /// The index in `code`, the code of the frame the chain stopped in.
     #[inline(always)]
-    pub(super) fn pc_in(self, code: &[Op]) -> usize {
+    pub(super) fn pc_in(self, code: &[Inst]) -> usize {
         pc_of((self.0 & ((1 << TRAP_SHIFT) - 1)) as usize, code)
     }
 
@@ -93,7 +93,7 @@ impl Stop {
 /// A handler: the cursor (at its op), the frame, memory 0 and the fuel
 /// left. Six words in all, so that every argument travels in a register
 /// (x86-64 and AArch64) and the call to the next handler can be a jump.
-type Handler = for<'a, 'm> fn(Cursor<'a>, Regs, &'m mut [u8], Fuel) -> Stop;
+pub(super) type Handler = for<'a, 'm> fn(Cursor<'a>, Regs, &'m mut [u8], Fuel) -> Stop;
 
 /// The fuel left ([`FUEL`]). 64 bits: see [`go_charged!`].
 type Fuel = u64;
@@ -109,6 +109,12 @@ type Fuel = u64;
 /// (0006-fast-interpreter.md).
 const FUEL: Fuel = if cfg!(debug_assertions) { 64 } else { 1 << 12 };
 
+/// The handler of ops of kind `kind` ([`Inst`](super::code::Inst) keeps it).
+#[inline(always)]
+pub(super) fn handler(kind: OpKind) -> Handler {
+    HANDLERS[kind as usize]
+}
+
 /// Runs threaded handlers from the op at `cursor` (of the running frame of
 /// `chain`, whose slots are `regs`) on. When it stops, `chain` holds the
 /// frame it stopped in, and `Stop::pc` is an index into that frame's code.
@@ -120,7 +126,7 @@ pub(super) fn run(
     chain: &mut Chain<'_>,
 ) -> Stop {
     let _installed = chain.install();
-    HANDLERS[cursor.peek().kind() as usize](*cursor, regs, memory, FUEL)
+    cursor.handler()(*cursor, regs, memory, FUEL)
 }
 
 /// Continues with the op after the one at `$cursor` (a handler's own op:
@@ -138,7 +144,7 @@ macro_rules! next {
 #[cfg(feature = "tail-dispatch")]
 macro_rules! go {
     ($cursor:expr, $regs:expr, $memory:expr, $fuel:expr) => {
-        become HANDLERS[$cursor.peek().kind() as usize]($cursor, $regs, $memory, $fuel)
+        become $cursor.handler()($cursor, $regs, $memory, $fuel)
     };
 }
 
@@ -153,7 +159,7 @@ macro_rules! go {
 #[cfg(all(not(debug_assertions), not(feature = "tail-dispatch")))]
 macro_rules! go {
     ($cursor:expr, $regs:expr, $memory:expr, $fuel:expr) => {
-        return HANDLERS[$cursor.peek().kind() as usize]($cursor, $regs, $memory, $fuel)
+        return $cursor.handler()($cursor, $regs, $memory, $fuel)
     };
 }
 
@@ -187,7 +193,7 @@ macro_rules! go_charged {
         if fuel >= FUEL {
             return Stop::at(&$cursor);
         }
-        return HANDLERS[$cursor.peek().kind() as usize]($cursor, $regs, $memory, fuel);
+        return $cursor.handler()($cursor, $regs, $memory, fuel);
     }};
 }
 
@@ -1000,7 +1006,7 @@ fn global_set<'a>(mut cursor: Cursor<'a>, regs: Regs, memory: &mut [u8], fuel: F
 
 #[cfg(test)]
 mod tests {
-    use super::{Cursor, FUEL, HANDLERS, Op, Stop};
+    use super::{Cursor, FUEL, HANDLERS, Inst, Op, Stop};
     use crate::fast::code::OpKind;
     use crate::fast::regs::Regs;
     use crate::trap::TrapCode;
@@ -1026,7 +1032,7 @@ mod tests {
                 let mut tested = Vec::new();
                 let mut memory = vec![0u8; 1 << 16];
                 let mut stack = vec![1u64; 64];
-                let mut code = vec![Op::Trap(()); RUN + 1];
+                let mut code = vec![Inst::new(Op::Trap(())); RUN + 1];
                 for &kind in OpKind::ALL {
                     // Cases laid out after the table: not a single op.
                     if matches!(
@@ -1047,7 +1053,7 @@ mod tests {
                     if let Some(target) = op.target_mut() {
                         *target = 1;
                     }
-                    code[..RUN].fill(op);
+                    code[..RUN].fill(Inst::new(op));
                     stack.fill(1);
                     let regs = Regs::new(&mut stack, 0, 64).unwrap();
                     let mut pc = 0;
@@ -1097,7 +1103,7 @@ mod tests {
 
     #[test]
     fn stops_keep_their_pc_and_trap() {
-        let code = [Op::Trap(()); 4];
+        let code = [Inst::new(Op::Trap(())); 4];
         for pc in 0..code.len() {
             let cursor = Cursor::new(&code, pc).unwrap();
             assert_eq!(Stop::at(&cursor).pc_in(&code), pc);

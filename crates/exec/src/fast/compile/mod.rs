@@ -21,7 +21,7 @@ use zwasm_decode::Module;
 use zwasm_ir_reg::{Block, Cfg, RegFunction, Value};
 use zwasm_validate::ValidateError;
 
-use crate::fast::code::{FastFunc, Slot};
+use crate::fast::code::{FastFunc, Inst, Slot};
 use alloc::{Allocation, Hints, allocate};
 use analyze::Analysis;
 use emit::{Emitted, Emitter};
@@ -161,7 +161,7 @@ fn assemble(
     let mut code = emitted.code;
     peephole::fuse_switch_loads(&mut code);
     let mut fast = FastFunc {
-        code: code.into_boxed_slice(),
+        code: code.into_iter().map(Inst::new).collect(),
         offsets: emitted.offsets.into_boxed_slice(),
         lists: emitted.lists.into_boxed_slice(),
         targets: emitted.targets.into_boxed_slice(),

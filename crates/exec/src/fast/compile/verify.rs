@@ -26,31 +26,39 @@ pub(super) fn check(
     }
     let len = func.code.len();
     match func.code.last() {
-        Some(op) if op.is_terminator() => {}
+        Some(inst) if inst.op().is_terminator() => {}
         _ => return Err("code does not end in a terminator".into()),
     }
     let in_frame = |slot: u16| (slot as usize) < frame;
     let in_frame_all = |slots: &[u16]| slots.iter().all(|&s| in_frame(s));
     for pc in 0..len {
         let mut slots_ok = true;
-        func.code[pc].for_each_slot_mut(|slot| {
-            finish_slot(slot);
-            slots_ok &= in_frame(*slot);
+        func.code[pc].update(|op| {
+            op.for_each_slot_mut(|slot| {
+                finish_slot(slot);
+                slots_ok &= in_frame(*slot);
+            })
         });
         if !slots_ok {
-            let op = &func.code[pc];
+            let op = func.code[pc].op();
             return Err(format!("op {pc} ({op:?}) names a slot outside the frame"));
         }
-        let op = func.code[pc];
-        if let Some(target) = func.code[pc].target_mut() {
-            if *target as usize >= len {
-                return Err(format!("op {pc} branches out of the code"));
+        let op = *func.code[pc].op();
+        let mut out_of_code = false;
+        func.code[pc].update(|op| {
+            if let Some(target) = op.target_mut() {
+                out_of_code = *target as usize >= len;
+                if !out_of_code {
+                    *target = relative_target(pc, *target);
+                }
             }
-            *target = relative_target(pc, *target);
+        });
+        if out_of_code {
+            return Err(format!("op {pc} branches out of the code"));
         }
         match op {
             Op::BrTable(table) => {
-                let loaded = match pc.checked_sub(1).map(|at| func.code[at]) {
+                let loaded = match pc.checked_sub(1).map(|at| *func.code[at].op()) {
                     Some(Op::BrTableI32Load8U(Load { dst, .. }))
                     | Some(Op::BrTableI32Load8UIdx(LoadIdx { dst, .. })) => Some(dst),
                     _ => None,
@@ -73,7 +81,9 @@ pub(super) fn check(
                         // `Br` at `pc + 1 + i`.
                         let inline = func.code.get(pc + 1..pc + 1 + targets.len());
                         let agree = inline.is_some_and(|ops| {
-                            ops.iter().zip(targets).all(|(op, &t)| *op == Op::Br(t))
+                            ops.iter()
+                                .zip(targets)
+                                .all(|(inst, &t)| *inst.op() == Op::Br(t))
                         });
                         if !agree {
                             return Err(format!("br_table at {pc} without its inline cases"));
@@ -85,7 +95,7 @@ pub(super) fn check(
             // Dispatches like the `br_table` after it (which checks that the
             // loaded slot is its index), on the byte it loads.
             Op::BrTableI32Load8U(_) | Op::BrTableI32Load8UIdx(_)
-                if !matches!(func.code.get(pc + 1), Some(Op::BrTable(_))) =>
+                if !matches!(func.op(pc + 1), Some(Op::BrTable(_))) =>
             {
                 return Err(format!("op {pc} without the br_table it loads for"));
             }
@@ -176,7 +186,11 @@ mod tests {
         code.push(Op::Return0(()));
         FastFunc {
             offsets: vec![0; code.len()].into_boxed_slice(),
-            code: code.into_boxed_slice(),
+            code: code
+                .iter()
+                .copied()
+                .map(crate::fast::code::Inst::new)
+                .collect(),
             lists: Box::new([]),
             targets: Box::new([]),
             imms: Box::new([]),
@@ -243,7 +257,7 @@ mod tests {
             }
         };
         assert!(check(&mut f, rename).is_ok());
-        assert_eq!(f.code[0], Op::I32Add(Bin { dst: 0, a: 1, b: 3 }));
+        assert_eq!(*f.code[0].op(), Op::I32Add(Bin { dst: 0, a: 1, b: 3 }));
         let mut f = func(&[Op::I32Add(Bin {
             dst: 0,
             a: 1,
