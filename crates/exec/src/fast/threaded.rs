@@ -1,7 +1,8 @@
 //! Threaded dispatch, the default inner dispatcher: every straight-line op
 //! and branch (the `for_each_op!` shapes, plus copies, constants, `select`,
 //! `br` and paired increments) is a handler that ends by calling the handler of the next op
-//! in tail position, with its own signature. Each handler thus has its own
+//! in tail position, with its own signature (direct threading: the next
+//! handler's address is stored in front of its op, `code::Inst`). Each handler thus has its own
 //! indirect jump, which the branch predictor learns per op, instead of the
 //! one jump of `loop { match }`, and the hot state (cursor, frame, memory 0)
 //! lives in argument registers.
@@ -217,7 +218,7 @@ macro_rules! branch {
 
 /// Takes the op at `$cursor` apart as variant `$variant`, leaving the
 /// cursor on it (`next!` moves on). Any other op is
-/// impossible (the table sends each op to its handler): optimised builds
+/// impossible (each op carries its own kind's handler, `Inst`): optimised builds
 /// rely on that (unchecked), debug builds check it and go back to the
 /// loop, which handles every op.
 macro_rules! take {
@@ -231,8 +232,9 @@ macro_rules! take {
         let Op::$variant(x) = *$cursor.peek() else {
             // SAFETY: the handler table is generated from the op table in
             // `OpKind` order, so the handler at index `op.kind()` is the
-            // one of `op`'s variant: this handler only runs on its own
-            // variant. (Written as `let … else` so that LLVM drops the
+            // one of `op`'s variant, and every `Inst` holds the handler of
+            // its op's kind (set with the op, `Inst::new`/`update`, its
+            // fields private): this handler only runs on its own variant. (Written as `let … else` so that LLVM drops the
             // check; through an `Option` it kept it.)
             unsafe { std::hint::unreachable_unchecked() }
         };
