@@ -33,19 +33,12 @@ pub(super) fn check(
     let in_frame_all = |slots: &[u16]| slots.iter().all(|&s| in_frame(s));
     for pc in 0..len {
         let mut slots_ok = true;
+        let mut out_of_code = false;
         func.code[pc].update(|op| {
             op.for_each_slot_mut(|slot| {
                 finish_slot(slot);
                 slots_ok &= in_frame(*slot);
-            })
-        });
-        if !slots_ok {
-            let op = func.code[pc].op();
-            return Err(format!("op {pc} ({op:?}) names a slot outside the frame"));
-        }
-        let op = *func.code[pc].op();
-        let mut out_of_code = false;
-        func.code[pc].update(|op| {
+            });
             if let Some(target) = op.target_mut() {
                 out_of_code = *target as usize >= len;
                 if !out_of_code {
@@ -53,6 +46,10 @@ pub(super) fn check(
                 }
             }
         });
+        let op = *func.code[pc].op();
+        if !slots_ok {
+            return Err(format!("op {pc} ({op:?}) names a slot outside the frame"));
+        }
         if out_of_code {
             return Err(format!("op {pc} branches out of the code"));
         }
