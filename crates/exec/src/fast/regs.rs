@@ -226,7 +226,10 @@ impl<'a> Cursor<'a> {
     fn in_bounds(&self) -> bool {
         (self.ip as usize)
             .checked_sub(self.start as usize)
-            .is_some_and(|bytes| bytes / std::mem::size_of::<Inst>() < self.len)
+            .is_some_and(|bytes| {
+                bytes % std::mem::size_of::<Inst>() == 0
+                    && bytes / std::mem::size_of::<Inst>() < self.len
+            })
     }
 
     /// The op at the cursor; the cursor moves to the next one.
@@ -265,10 +268,15 @@ impl<'a> Cursor<'a> {
     }
 
     /// Continues at the verified branch target `target` of the op at the
-    /// cursor (targets count ops from their branch: `target` is an `i32`).
+    /// cursor (targets count bytes from their branch: `target` is an `i32`,
+    /// a multiple of the size of an `Inst`).
     #[inline(always)]
     pub(super) fn jump(&mut self, target: u32) {
-        self.ip = self.ip.wrapping_offset(target as i32 as isize);
+        self.ip = self
+            .ip
+            .cast::<u8>()
+            .wrapping_offset(target as i32 as isize)
+            .cast();
         #[cfg(debug_assertions)]
         assert!(self.in_bounds(), "branch out of the code");
     }
@@ -279,7 +287,10 @@ impl<'a> Cursor<'a> {
     pub(super) fn jump_after(&mut self, target: u32) {
         self.ip = self
             .ip
-            .wrapping_offset((target as i32 as isize).wrapping_sub(1));
+            .wrapping_sub(1)
+            .cast::<u8>()
+            .wrapping_offset(target as i32 as isize)
+            .cast();
         #[cfg(debug_assertions)]
         assert!(self.in_bounds(), "branch out of the code");
     }

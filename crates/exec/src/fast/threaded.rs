@@ -1045,7 +1045,7 @@ mod tests {
                     }
                     // Distinct operand slots, each holding 1 (no division by
                     // zero, addresses in memory); branches go to the next op
-                    // either way (targets count ops from their branch).
+                    // either way (targets are relative to their branch).
                     let mut op = Op::zeroed(kind);
                     let mut next_slot = 0;
                     op.for_each_slot_mut(|slot| {
@@ -1053,7 +1053,7 @@ mod tests {
                         next_slot += 1;
                     });
                     if let Some(target) = op.target_mut() {
-                        *target = 1;
+                        *target = crate::fast::compile::relative_target(0, 1);
                     }
                     code[..RUN].fill(Inst::new(op));
                     stack.fill(1);

@@ -25,6 +25,9 @@ pub(super) fn check(
         return Err("one offset per op expected".into());
     }
     let len = func.code.len();
+    if len as i64 > i64::from(i32::MAX) / INST_BYTES {
+        return Err("code too long for 32-bit branch offsets".into());
+    }
     match func.code.last() {
         Some(inst) if inst.op().is_terminator() => {}
         _ => return Err("code does not end in a terminator".into()),
@@ -133,18 +136,22 @@ pub(super) fn check(
 }
 
 /// Branch target `target` (an op index) of the branch at `pc`, as the
-/// dispatchers take it: counted in ops from the branch, so that the cursor
-/// jumps without the code start (`Cursor::jump`). An `i32` in the op's `u32`.
+/// dispatchers take it: counted in bytes from the branch, so that the
+/// cursor jumps without the code start and without scaling (`Cursor::jump`). An `i32` in the op's `u32`.
 pub(crate) fn relative_target(pc: usize, target: u32) -> u32 {
-    (i64::from(target) - pc as i64) as i32 as u32
+    ((i64::from(target) - pc as i64) * INST_BYTES) as i32 as u32
 }
+
+/// The size of an [`Inst`](crate::fast::code::Inst): relative targets count
+/// bytes, so that a jump is one addition (no scaling by 24).
+const INST_BYTES: i64 = std::mem::size_of::<crate::fast::code::Inst>() as i64;
 
 /// Op `op`, at `pc` of checked code, with its branch target (if it has
 /// one) as the op index it names (the inverse of [`relative_target`]), for
 /// the dumps.
 pub(crate) fn with_absolute_target(mut op: Op, pc: usize) -> Op {
     if let Some(target) = op.target_mut() {
-        *target = (pc as i64 + i64::from(*target as i32)) as u32;
+        *target = (pc as i64 + i64::from(*target as i32) / INST_BYTES) as u32;
     }
     op
 }
