@@ -921,23 +921,38 @@ fn return_with(
     let Some(chain) = (unsafe { chain::current() }) else {
         return back_to_loop(at);
     };
-    let Some(&caller) = chain.callers.last() else {
+    let Some(top) = chain.callers.len().checked_sub(1) else {
         return back_to_loop(at);
     };
+    // Read field by field where each is needed (a copy of the whole record
+    // kept it in registers across the writes, saving four more).
+    let caller = &chain.callers[top];
     if !std::ptr::eq(caller.inst, chain.inst) {
         return back_to_loop(at);
     }
     let Some(by) = chain.base.checked_sub(caller.base) else {
         return back_to_loop(at);
     };
-    let caller_cursor = caller.resume;
-    chain.callers.pop();
     let caller_regs = regs.below(by, caller.func.extent as usize);
-    write(caller_regs, caller.results);
-    chain.func = caller.func;
-    chain.base = caller.base;
-    chain.defined = caller.defined;
-    go_charged!(caller_cursor, caller_regs, memory, fuel)
+    let caller: *const Suspended<'_> = caller;
+    // SAFETY: `caller` points at the top record of `chain.callers`, which
+    // nothing changes until `set_len` below (`write` writes frame slots).
+    write(caller_regs, unsafe { (*caller).results });
+    // SAFETY: as above.
+    let Suspended {
+        func,
+        base,
+        defined,
+        resume,
+        ..
+    } = unsafe { *caller };
+    chain.func = func;
+    chain.base = base;
+    chain.defined = defined;
+    // SAFETY: `top < len`: the element stays initialised, and `Suspended`
+    // needs no drop (references and integers), so shortening forgets it.
+    unsafe { chain.callers.set_len(top) };
+    go_charged!(resume, caller_regs, memory, fuel)
 }
 
 fn return0<'a>(cursor: Cursor<'a>, regs: Regs, memory: &mut [u8], fuel: Fuel) -> Stop {
