@@ -1,8 +1,9 @@
 //! Threaded dispatch, the default inner dispatcher: every straight-line op
 //! and branch (the `for_each_op!` shapes, plus copies, constants, `select`,
-//! `br` and paired increments) is a handler that ends by calling the handler of the next op
-//! in tail position, with its own signature (direct threading: the next
-//! handler's address is stored in front of its op, `code::Inst`). Each handler thus has its own
+//! `br` and paired increments) is a handler that ends by calling the
+//! handler of the next op in tail position, with its own signature (direct
+//! threading: each handler's address is stored in front of its op,
+//! `code::Inst`). Each handler thus has its own
 //! indirect jump, which the branch predictor learns per op, instead of the
 //! one jump of `loop { match }`, and the hot state (cursor, frame, memory 0)
 //! lives in argument registers.
@@ -15,8 +16,9 @@
 //! loop after [`FUEL`] calls and returns, bounding the host stack the chain
 //! could take should a call or return handler keep a frame (debug builds,
 //! whose handlers all keep one, charge every handler). With the nightly
-//! feature `tail-dispatch` the call is a guaranteed tail call (`become`). The feature `match-dispatch` selects
-//! the `loop { match }` inner dispatcher (`straight`) instead.
+//! feature `tail-dispatch` the call is a guaranteed tail call (`become`).
+//! The feature `match-dispatch` selects the `loop { match }` inner
+//! dispatcher (`straight`) instead.
 //!
 //! Calls of functions of the running instance (`call_internal`, and
 //! `call_indirect` that reaches one), returns to callers of the same
@@ -92,7 +94,7 @@ impl Stop {
 }
 
 /// A handler: the cursor (at its op), the frame, memory 0 and the fuel
-/// left. Six words in all, so that every argument travels in a register
+/// left. Five words in all, so that every argument travels in a register
 /// (x86-64 and AArch64) and the call to the next handler can be a jump.
 pub(super) type Handler = for<'a, 'm> fn(Cursor<'a>, Regs, &'m mut [u8], Fuel) -> Stop;
 
