@@ -1516,8 +1516,9 @@ impl Inst {
         &self.op
     }
 
-    /// Changes the op with `change` (its handler follows).
-    #[inline(always)]
+    /// Changes the op with `change` (its handler follows). Tests only: the
+    /// translator finishes its code as plain ops first.
+    #[cfg(test)]
     pub(crate) fn update(&mut self, change: impl FnOnce(&mut Op)) {
         change(&mut self.op);
         self.handler = dispatch_of(self.op.kind());

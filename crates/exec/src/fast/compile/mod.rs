@@ -161,7 +161,7 @@ fn assemble(
     let mut code = emitted.code;
     peephole::fuse_switch_loads(&mut code);
     let mut fast = FastFunc {
-        code: code.into_iter().map(Inst::new).collect(),
+        code: Box::new([]),
         offsets: emitted.offsets.into_boxed_slice(),
         lists: emitted.lists.into_boxed_slice(),
         targets: emitted.targets.into_boxed_slice(),
@@ -173,10 +173,11 @@ fn assemble(
         loops: emitted.loops.into_boxed_slice(),
         consts: emitted.consts.into_boxed_slice(),
     };
-    verify::check(&mut fast, finish_slot).map_err(|message| CompileError::Internal {
+    verify::check(&mut code, &fast, finish_slot).map_err(|message| CompileError::Internal {
         func: func_index,
         message,
     })?;
+    fast.code = code.into_iter().map(Inst::new).collect();
     Ok(fast)
 }
 
