@@ -1493,8 +1493,8 @@ fn dispatch_of(_kind: OpKind) -> Dispatch {}
 /// handler continues with `jmp [next op]` instead of loading the next op's
 /// kind and then its handler from the table, one load and two instructions
 /// fewer per op on the path every op takes. The handler always matches the
-/// op's kind: it is derived whenever the op is set ([`Inst::new`],
-/// [`Inst::update`]); the handlers rely on it.
+/// op's kind: an `Inst` is made only from its final op ([`Inst::new`]) and
+/// never changed; the handlers rely on it.
 #[derive(Clone, Copy)]
 #[repr(C)]
 pub(crate) struct Inst {
@@ -1514,14 +1514,6 @@ impl Inst {
     #[inline(always)]
     pub(crate) fn op(&self) -> &Op {
         &self.op
-    }
-
-    /// Changes the op with `change` (its handler follows). Tests only: the
-    /// translator finishes its code as plain ops first.
-    #[cfg(test)]
-    pub(crate) fn update(&mut self, change: impl FnOnce(&mut Op)) {
-        change(&mut self.op);
-        self.handler = dispatch_of(self.op.kind());
     }
 
     #[cfg_attr(

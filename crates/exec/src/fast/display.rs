@@ -631,7 +631,7 @@ mod tests {
             func_imports: 1,
             ..Default::default()
         };
-        let mut func = FastFunc {
+        let func = FastFunc {
             code: [
                 Op::Const32(Const32 { dst: 2, value: 7 }),
                 Op::Const64(Const64::new(3, 0x3ff0_0000_0000_0000)),
@@ -675,8 +675,17 @@ mod tests {
                     target: 9,
                 }),
             ]
-            .map(crate::fast::code::Inst::new)
-            .into(),
+            .into_iter()
+            .enumerate()
+            .map(|(pc, mut op)| {
+                // Targets relative to their branch, as `verify::check`
+                // leaves them.
+                if let Some(target) = op.target_mut() {
+                    *target = crate::fast::compile::relative_target(pc, *target);
+                }
+                crate::fast::code::Inst::new(op)
+            })
+            .collect(),
             offsets: Box::new([
                 0x20,
                 0x22,
@@ -700,14 +709,6 @@ mod tests {
             loops: Box::new([3]),
             consts: Box::new([]),
         };
-        // Targets relative to their branch, as `verify::check` leaves them.
-        for (pc, inst) in func.code.iter_mut().enumerate() {
-            inst.update(|op| {
-                if let Some(target) = op.target_mut() {
-                    *target = crate::fast::compile::relative_target(pc, *target);
-                }
-            });
-        }
         let text = FastFuncText {
             func: &func,
             func_index: 1,

@@ -140,8 +140,38 @@ pub(super) fn switch_to_case(cursor: &mut Cursor<'_>, index: u32) -> bool {
     true
 }
 
+/// Why [`switch_on_byte`] did not move its cursor.
+pub(super) enum SwitchFailed {
+    /// The byte lies outside memory 0: a trap.
+    OutOfBounds,
+    /// No `br_table` and cases after the load (ruled out by the verifier).
+    Unverified,
+}
+
+/// A `BrTableI32Load8U[Idx]` (the byte at `addr + offset`, written to slot
+/// `dst`), with `cursor` at the `br_table` after it: loads the byte and
+/// moves the cursor on to the case it selects; the frame and the cursor are
+/// unchanged when it fails. Every dispatcher's fused switch goes through
+/// here.
+#[inline(always)]
+pub(super) fn switch_on_byte(
+    cursor: &mut Cursor<'_>,
+    regs: Regs,
+    memory: &[u8],
+    (dst, addr, offset): (Slot, u64, u32),
+) -> Result<(), SwitchFailed> {
+    let Some([byte]) = load::<1>(memory, addr, u64::from(offset)) else {
+        return Err(SwitchFailed::OutOfBounds);
+    };
+    if !switch_to_case(cursor, u32::from(byte)) {
+        return Err(SwitchFailed::Unverified);
+    }
+    regs.set(dst, u64::from(byte));
+    Ok(())
+}
+
 /// The byte's slot, address and offset of a `BrTableI32Load8U[Idx]` (any
-/// other op: none).
+/// other op: none), for [`switch_on_byte`].
 #[inline(always)]
 pub(super) fn switch_load(op: Op, regs: Regs) -> Option<(Slot, u64, u32)> {
     match op {
@@ -921,15 +951,15 @@ pub(crate) fn execute<const PROFILE: bool>(
                 }
             }
             Op::BrTableI32Load8U(_) | Op::BrTableI32Load8UIdx(_) => {
-                let Some((dst, addr, offset)) = switch_load(*op, regs) else {
+                let Some(load) = switch_load(*op, regs) else {
                     suspend!(Err(internal("not a load for a br_table")));
                 };
-                let Some([byte]) = load::<1>(&memories[mem0].data, addr, u64::from(offset)) else {
-                    trap!(TrapCode::MemoryOutOfBounds);
-                };
-                regs.set(dst, u64::from(byte));
-                if !switch_to_case(&mut cursor, u32::from(byte)) {
-                    suspend!(Err(internal("load for a br_table without it")));
+                match switch_on_byte(&mut cursor, regs, &memories[mem0].data, load) {
+                    Ok(()) => {}
+                    Err(SwitchFailed::OutOfBounds) => trap!(TrapCode::MemoryOutOfBounds),
+                    Err(SwitchFailed::Unverified) => {
+                        suspend!(Err(internal("load for a br_table without it")))
+                    }
                 }
             }
             Op::Return0(()) => do_return!(0, |_i| 0),

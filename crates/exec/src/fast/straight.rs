@@ -16,7 +16,8 @@
 
 use super::code::{Copy2Br, FastFunc, Op, for_each_op};
 use super::exec::{
-    Imm, add_imm, index_addr, jump_to_case, load, load_op_store, store, switch_load, switch_to_case,
+    Imm, SwitchFailed, add_imm, index_addr, jump_to_case, load, load_op_store, store, switch_load,
+    switch_on_byte,
 };
 use super::regs::{Cursor, Regs};
 use crate::interp::numeric::{self, Slot as SlotValue};
@@ -236,17 +237,20 @@ macro_rules! straight {
                     }
                 }
                 op @ (Op::BrTableI32Load8U(_) | Op::BrTableI32Load8UIdx(_)) => {
-                    let Some((dst, addr, offset)) = switch_load(op, $regs) else {
-                        return Stop { pc: $cursor.pc_in(&$func.code) - 1, trap: None };
+                    let switched = match switch_load(op, $regs) {
+                        Some(load) => switch_on_byte(&mut $cursor, $regs, $memory, load),
+                        None => Err(SwitchFailed::Unverified),
                     };
-                    let Some([byte]) = load::<1>($memory, addr, u64::from(offset)) else {
-                        return Stop { pc: $cursor.pc_in(&$func.code), trap: Some(TrapCode::MemoryOutOfBounds) };
-                    };
-                    if !switch_to_case(&mut $cursor, u32::from(byte)) {
+                    match switched {
+                        Ok(()) => {}
+                        Err(SwitchFailed::OutOfBounds) => {
+                            return Stop { pc: $cursor.pc_in(&$func.code), trap: Some(TrapCode::MemoryOutOfBounds) };
+                        }
                         // Impossible (verified); the full dispatcher reports it.
-                        return Stop { pc: $cursor.pc_in(&$func.code) - 1, trap: None };
+                        Err(SwitchFailed::Unverified) => {
+                            return Stop { pc: $cursor.pc_in(&$func.code) - 1, trap: None };
+                        }
                     }
-                    $regs.set(dst, u64::from(byte));
                 }
                 Op::Copy(x) => $regs.set(x.dst, $regs.get(x.src)),
                 Op::Copy2(x) => {

@@ -32,7 +32,8 @@
 use super::chain::{self, Chain, Suspended};
 use super::code::{Copy2Br, Inst, Op, OpKind, Slot, for_each_op};
 use super::exec::{
-    Imm, add_imm, index_addr, jump_to_case, load, load_op_store, store, switch_to_case,
+    Imm, SwitchFailed, add_imm, index_addr, jump_to_case, load, load_op_store, store,
+    switch_on_byte,
 };
 use super::regs::{Cursor, Regs, pc_of};
 use crate::func::FuncKind;
@@ -185,8 +186,7 @@ macro_rules! go_charged {
     };
 }
 
-///
-/// Fuel in `1..=FUEL` is left to spend; anything else (0, or a count that
+/// Without `become`: fuel in `1..=FUEL` is left to spend; anything else (0, or a count that
 /// wrapped: taken conditional branches decrement it unchecked, see
 /// `branch!`) is spent. A 64-bit count cannot wrap back into the range.
 #[cfg(not(feature = "tail-dispatch"))]
@@ -235,9 +235,10 @@ macro_rules! take {
             // SAFETY: the handler table is generated from the op table in
             // `OpKind` order, so the handler at index `op.kind()` is the
             // one of `op`'s variant, and every `Inst` holds the handler of
-            // its op's kind (set with the op, `Inst::new`/`update`, its
-            // fields private): this handler only runs on its own variant. (Written as `let … else` so that LLVM drops the
-            // check; through an `Option` it kept it.)
+            // its op's kind (`Inst::new`; its fields are private): this
+            // handler only runs on its own variant. (Written as `let …
+            // else` so that LLVM drops the check; through an `Option` it
+            // kept it.)
             unsafe { std::hint::unreachable_unchecked() }
         };
         x
@@ -625,14 +626,14 @@ fn br_table<'a>(cursor: Cursor<'a>, regs: Regs, memory: &mut [u8], fuel: Fuel) -
 /// run the op instead, it runs it from the start.
 fn br_table_load8u<'a>(cursor: Cursor<'a>, regs: Regs, memory: &mut [u8], fuel: Fuel) -> Stop {
     let x = take!(cursor, BrTableI32Load8U);
-    let addr = regs.get(x.addr);
-    switch_on_loaded(cursor, regs, memory, fuel, x.dst, addr, x.offset)
+    let load = (x.dst, regs.get(x.addr), x.offset);
+    switch_on_loaded(cursor, regs, memory, fuel, load)
 }
 
 fn br_table_load8u_idx<'a>(cursor: Cursor<'a>, regs: Regs, memory: &mut [u8], fuel: Fuel) -> Stop {
     let x = take!(cursor, BrTableI32Load8UIdx);
-    let addr = index_addr(regs.get(x.a), regs.get(x.b));
-    switch_on_loaded(cursor, regs, memory, fuel, x.dst, addr, x.offset)
+    let load = (x.dst, index_addr(regs.get(x.a), regs.get(x.b)), x.offset);
+    switch_on_loaded(cursor, regs, memory, fuel, load)
 }
 
 #[inline(always)]
@@ -641,19 +642,16 @@ fn switch_on_loaded<'a>(
     regs: Regs,
     memory: &mut [u8],
     fuel: Fuel,
-    dst: Slot,
-    addr: u64,
-    offset: u32,
+    load: (Slot, u64, u32),
 ) -> Stop {
-    let Some([byte]) = load::<1>(memory, addr, u64::from(offset)) else {
-        return Stop::trapped(cursor.address(), TrapCode::MemoryOutOfBounds);
-    };
     let mut case = after(cursor);
-    if !switch_to_case(&mut case, u32::from(byte)) {
-        return back_to_loop(cursor.address());
+    match switch_on_byte(&mut case, regs, memory, load) {
+        Ok(()) => go!(case, regs, memory, fuel),
+        Err(SwitchFailed::OutOfBounds) => {
+            Stop::trapped(cursor.address(), TrapCode::MemoryOutOfBounds)
+        }
+        Err(SwitchFailed::Unverified) => back_to_loop(cursor.address()),
     }
-    regs.set(dst, u64::from(byte));
-    go!(case, regs, memory, fuel)
 }
 
 fn copy<'a>(mut cursor: Cursor<'a>, regs: Regs, memory: &mut [u8], fuel: Fuel) -> Stop {
@@ -926,8 +924,9 @@ fn return_with(
     let Some(top) = chain.callers.len().checked_sub(1) else {
         return back_to_loop(at);
     };
-    // Read field by field where each is needed (a copy of the whole record
-    // kept it in registers across the writes, saving four more).
+    // The record is read through a pointer, each field where it is needed:
+    // copied out whole, its seven words stayed in registers across the
+    // result write, and the handler saved four more registers.
     let caller = &chain.callers[top];
     if !std::ptr::eq(caller.inst, chain.inst) {
         return back_to_loop(at);
@@ -953,6 +952,8 @@ fn return_with(
     chain.defined = defined;
     // SAFETY: `top < len`: the element stays initialised, and `Suspended`
     // needs no drop (references and integers), so shortening forgets it.
+    // (`truncate` re-checks the length against `top`: five more
+    // instructions per return.)
     unsafe { chain.callers.set_len(top) };
     go_charged!(resume, caller_regs, memory, fuel)
 }
@@ -1025,7 +1026,7 @@ fn global_set<'a>(mut cursor: Cursor<'a>, regs: Regs, memory: &mut [u8], fuel: F
 
 #[cfg(test)]
 mod tests {
-    use super::{Cursor, FUEL, HANDLERS, Inst, Op, Stop};
+    use super::{Cursor, FUEL, Inst, Op, Stop};
     use crate::fast::code::OpKind;
     use crate::fast::regs::Regs;
     use crate::trap::TrapCode;
@@ -1079,7 +1080,7 @@ mod tests {
                     let mut runs = 0;
                     while pc < RUN {
                         let cursor = Cursor::new(&code, pc).unwrap();
-                        let stop = HANDLERS[kind as usize](cursor, regs, &mut memory, FUEL);
+                        let stop = cursor.handler()(cursor, regs, &mut memory, FUEL);
                         assert_eq!(stop.trap(), None, "{kind:?} trapped");
                         if stop.pc_in(&code) == pc {
                             break; // the op is the match loop's or needs an instance
